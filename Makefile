@@ -1,0 +1,39 @@
+# The kit's commands. `make demo` and `make test` set everything up from
+# scratch: a virtual environment in .venv with the pinned dependencies.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+STAMP  := $(VENV)/.installed
+# nbgrader runs helper programs (alembic) from PATH; the kit needs the
+# instructor flag to load the reference solutions when grading
+RUN    := PATH="$(BIN):$$PATH" DLKIT_INSTRUCTOR=1 $(BIN)/python
+WEEK   ?= week01
+
+.PHONY: demo test release gate sync clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+demo: $(STAMP)  ## a whole course cycle in demo-course/
+	$(RUN) -m autograder demo
+
+test: $(STAMP)  ## the kit's own tests
+	$(RUN) -m pytest
+
+gate: $(STAMP)  ## the release gate for WEEK, without releasing
+	$(RUN) -m autograder gate $(WEEK)
+
+release: $(STAMP)  ## gate, then nbgrader generate_assignment into release/WEEK
+	$(RUN) -m autograder release $(WEEK)
+
+sync: $(STAMP)  ## rewrite WEEK's solution cells from solutions/WEEK.py
+	$(RUN) -m autograder sync-solutions $(WEEK)
+
+clean:
+	rm -rf demo-course submitted autograded feedback gradebook.db

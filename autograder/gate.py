@@ -1,0 +1,142 @@
+"""The release gate: a week is released only when its grading is proven.
+
+1. the reference (the source notebook, solutions in place) scores 100%;
+2. the blank release, as nbgrader generates it, scores 0 on every cell;
+3. every known-wrong answer of the catalogue loses points on its own
+   exercise and none on the others;
+4. the release holds no solution code, no hidden-test text and no marker.
+"""
+
+import dataclasses
+import json
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from . import catalogue, course, grading
+from .release import generate_scratch
+from .solution_cells import BEGIN, END, solution_cells
+
+MIN_CATALOGUE = 6  # known-wrong answers a week needs before release
+GATE_STUDENT = "gate"  # student id that seeds the gate's hidden inputs
+TEXT_MIN = 24  # shorter lines (imports, `return x`) may legitimately repeat
+
+
+@dataclasses.dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclasses.dataclass
+class GateReport:
+    week: str
+    checks: list = dataclasses.field(default_factory=list)
+
+    @property
+    def ok(self):
+        return bool(self.checks) and all(check.ok for check in self.checks)
+
+    def add(self, name, ok, detail=""):
+        self.checks.append(Check(name, bool(ok), detail))
+
+    def print_report(self):
+        print(f"release gate for {self.week}:")
+        for check in self.checks:
+            print(f"  [{'ok' if check.ok else 'FAIL'}] {check.name}" + (f": {check.detail}" if check.detail else ""))
+        print(f"  => {'PASS' if self.ok else 'FAIL'}")
+        return self.ok
+
+
+def run_gate(week_id):
+    week = course.week(week_id)
+    report = GateReport(week_id)
+    reference = nbformat.read(week.source_notebook, as_version=4)
+
+    result = grading.grade_notebook(reference, week_id, GATE_STUDENT, workdir=week.source_dir)
+    report.add("reference scores 100%", result.score == result.max_score,
+               f"{result.score:g} / {result.max_score:g}" + _failures(result))
+
+    with tempfile.TemporaryDirectory() as scratch:
+        release_dir = generate_scratch(week_id, scratch)
+        blank_path = release_dir / f"{week.notebook}.ipynb"
+        blank = grading.grade_notebook(blank_path, week_id, GATE_STUDENT)
+        report.add("blank release scores 0", all(c.score == 0 for c in blank.cells),
+                   f"{blank.score:g} / {blank.max_score:g}")
+        _check_release_text(report, week, reference, release_dir)
+
+    answers = catalogue.load(week_id)
+    report.add(f"catalogue has at least {MIN_CATALOGUE} known-wrong answers", len(answers) >= MIN_CATALOGUE,
+               f"{len(answers)} entries")
+    for answer in answers:
+        _check_wrong_answer(report, week, reference, answer)
+    return report
+
+
+def _check_wrong_answer(report, week, reference, answer):
+    result = grading.grade_notebook(catalogue.apply(reference, answer), week.id, GATE_STUDENT,
+                                    workdir=week.source_dir)
+    own = [c for c in result.cells if _belongs(c.grade_id, answer.exercise, week)]
+    others = [c for c in result.cells if c not in own]
+    lost = sum(c.max_score - c.score for c in own)
+    collateral = [c.grade_id for c in others if c.score < c.max_score]
+    detail = f"loses {lost:g} on {answer.exercise}"
+    if collateral:
+        detail += f"; but also loses points on {', '.join(collateral)}"
+    report.add(f"wrong answer '{answer.id}' loses points", lost > 0 and not collateral and own, detail)
+
+
+def _belongs(grade_id, exercise, week):
+    """Is test cell ``grade_id`` one of ``exercise``'s (``test_<exercise>...``)?
+
+    The longest matching exercise name wins, so ``test_relu`` is not
+    counted as one of ``test_leaky_relu``'s, nor the reverse.
+    """
+    candidates = [e for e in week.exercises if grade_id.startswith(f"test_{e}")]
+    return bool(candidates) and max(candidates, key=len) == exercise
+
+
+def _check_release_text(report, week, reference, release_dir):
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(Path(release_dir).rglob("*"))
+                     if p.is_file())
+    secret_lines = set()
+    for cell in solution_cells(reference).values():
+        secret_lines |= _between(cell.source, BEGIN, END)
+    solution_hits = sorted(line for line in secret_lines if _json_text(line) in text)
+    report.add("release has no solution code", not solution_hits and BEGIN not in text,
+               "; ".join(solution_hits[:3]))
+
+    hidden = set()
+    for cell in reference.cells:
+        hidden |= _between(cell.source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+    for suite_file in week.suite_dir.rglob("*.py"):
+        hidden |= {line.strip() for line in suite_file.read_text(encoding="utf-8").splitlines()
+                   if len(line.strip()) >= TEXT_MIN and not line.strip().startswith(("import ", "from ", "#"))}
+    hidden_hits = sorted(line for line in hidden if _json_text(line) in text)
+    report.add("release has no hidden test text", not hidden_hits and "BEGIN HIDDEN TESTS" not in text,
+               "; ".join(hidden_hits[:3]))
+
+
+def _between(source, begin, end):
+    lines, inside = set(), False
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(begin):
+            inside = True
+        elif stripped.startswith(end):
+            inside = False
+        elif inside and len(stripped) >= 12 and not stripped.startswith("#"):
+            lines.add(stripped)
+    return lines
+
+
+def _json_text(line):
+    """A line as it appears inside a notebook's JSON string."""
+    return json.dumps(line)[1:-1]
+
+
+def _failures(result):
+    messages = [m for c in result.cells for m in c.messages]
+    return f" ({messages[0]})" if messages else ""

@@ -1,0 +1,252 @@
+"""Start the student process under limits and call into it.
+
+The grader never imports or executes student code. :class:`StudentProcess`
+starts :mod:`autograder.sandbox.worker` as a separate Python process with
+an empty environment and resource limits, sends it the submission's code
+cells, and then asks it to call functions on plain-data arguments. A call
+that hangs is stopped at its wall-time limit; a process that dies (memory
+limit, segfault, ``os._exit``) is restarted for the next call, so a crash
+costs only the checks that triggered it.
+"""
+
+import dataclasses
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import protocol
+from .errors import BadReply, Crashed, NotDefined, RaisedError, TimedOut
+
+WORKER = Path(__file__).with_name("worker.py")
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """Resource limits of one student process (all per process)."""
+
+    call_seconds: float = 5.0  # wall time of one call
+    setup_seconds: float = 20.0  # wall time to run all the notebook's cells
+    cpu_seconds: int = 120  # CPU time of the process over its whole life
+    memory_bytes: int = 2 * 1024**3  # address space
+    file_bytes: int = 16 * 1024**2  # largest file the process may write
+    processes: int = 64  # processes per user (see the README's security model)
+    restarts: int = 4  # restarts after a crash or timeout before giving up
+
+
+@dataclasses.dataclass
+class Reply:
+    """What one call gave back, decoded and validated."""
+
+    value: object
+    warnings: list
+    args: tuple = ()
+    lines: int = 0
+
+
+class StudentProcess:
+    """One submission's code, running in a separate limited process.
+
+    ``cells`` is a list of ``{"name": str, "source": str}`` (Python source,
+    magics already translated); ``workdir`` is the submission's folder, the
+    process's working directory.
+    """
+
+    def __init__(self, cells, workdir, limits=Limits()):
+        self.cells, self.workdir, self.limits = cells, Path(workdir), limits
+        self.proc = None
+        self.generation = 0
+        self.cell_errors = []
+        self.restarts = 0
+
+    # -- life cycle -----------------------------------------------------
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        if self.proc is None:
+            return
+        for fd in (self.to_worker, self.from_worker):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        _kill_group(self.proc)
+        self.proc = None
+
+    def ensure_started(self):
+        if self.proc is not None:
+            return
+        if self.generation and self.restarts >= self.limits.restarts:
+            raise Crashed("grading stopped calling this notebook's code after it "
+                          "crashed or hung several times")
+        if self.generation:
+            self.restarts += 1
+        self.generation += 1
+        self._spawn()
+        reply = self._exchange({"cells": self.cells}, self.limits.setup_seconds, "running the notebook's cells")
+        self.cell_errors = reply.get("cell_errors", [])
+
+    def _spawn(self):
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        limits = self.limits
+
+        def child_setup():
+            for res, value in (
+                (resource.RLIMIT_AS, limits.memory_bytes),
+                (resource.RLIMIT_CPU, limits.cpu_seconds),
+                (resource.RLIMIT_FSIZE, limits.file_bytes),
+                (resource.RLIMIT_NPROC, limits.processes),
+                (resource.RLIMIT_CORE, 0),
+            ):
+                resource.setrlimit(res, (value, value))
+
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", str(WORKER), str(req_r), str(rep_w)],
+            cwd=self.workdir,
+            env=sandbox_environment(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(req_r, rep_w),
+            preexec_fn=child_setup,
+            start_new_session=True,
+        )
+        os.close(req_r)
+        os.close(rep_w)
+        self.to_worker, self.from_worker = req_w, rep_r
+
+    # -- requests -------------------------------------------------------
+    def _exchange(self, request, seconds, what):
+        try:
+            protocol.send(self.to_worker, request)
+            reply = protocol.read_reply(self.from_worker, time.monotonic() + seconds, self.generation)
+        except TimedOut:
+            self.close()
+            raise TimedOut(f"{what} did not finish within {seconds:g} s and was stopped "
+                           "(an endless loop, or far too much work?)") from None
+        except (Crashed, BrokenPipeError, OSError):
+            code = self.proc.poll() if self.proc else None
+            self.close()
+            raise Crashed(f"{what} stopped the notebook's process ({_death(code)})") from None
+        except BadReply:
+            self.close()
+            raise
+        return reply
+
+    def request(self, request, what, seconds=None):
+        self.ensure_started()
+        reply = self._exchange(request, seconds or self.limits.call_seconds, what)
+        if not reply.get("ok"):
+            error = reply.get("error") or {}
+            raise RaisedError(what, str(error.get("type", "an error"))[:80],
+                              str(error.get("message", "")), error.get("line"))
+        return reply
+
+    def lookup(self, name):
+        """``{"defined", "callable", "is_class", "parameters"}`` of a name."""
+        return self.request({"op": "lookup", "name": name}, f"looking up {name}")
+
+    def require(self, name):
+        """Raise :class:`NotDefined` (with the cell's own error) unless ``name`` is callable."""
+        info = self.lookup(name)
+        if info.get("defined") and info.get("callable"):
+            return info
+        hint = ""
+        for error in self.cell_errors:
+            line = f" at line {error['line']}" if error.get("line") else ""
+            hint = (f"; the cell '{error['cell']}' raised {error['type']}{line}: "
+                    f"{str(error['message'])[:200]}")
+            if error["cell"] == name:
+                break
+        state = "is not a function" if info.get("defined") else "is not defined"
+        raise NotDefined(f"`{name}` {state} when the notebook runs top to bottom{hint}")
+
+    def invoke(self, target, args=(), kwargs=None, *, errstate=None, return_args=False,
+               count_lines=False, seconds=None, what=None):
+        """Call ``target`` (a name, or ``(handle, method)``) and return a :class:`Reply`."""
+        request = {"op": "call", "args": protocol.encode_args(list(args)),
+                   "kwargs": protocol.encode_args(dict(kwargs or {})),
+                   "errstate": errstate, "return_args": return_args, "count_lines": count_lines}
+        if isinstance(target, str):
+            self.require(target)
+            request["name"] = target
+            what = what or f"{target}(...)"
+        else:
+            handle, attr = target
+            request.update(self._handle_ref(handle), attr=attr)
+            what = what or f"{handle.type_name}.{attr}(...)"
+        reply = self.request(request, what, seconds)
+        result = Reply(self._value(reply.get("value")), self._warnings(reply))
+        if return_args:
+            result.args = self._value(reply.get("args"))
+        if count_lines:
+            result.lines = int(reply.get("lines", 0))
+        return result
+
+    def call(self, target, *args, **kwargs):
+        """Call and return just the value (the common case in the suites)."""
+        return self.invoke(target, args, kwargs).value
+
+    def getattr(self, handle, attr):
+        reply = self.request({"op": "getattr", **self._handle_ref(handle), "attr": attr},
+                             f"reading {handle.type_name}.{attr}")
+        return self._value(reply.get("value"))
+
+    def _handle_ref(self, handle):
+        if handle.generation != self.generation or self.proc is None:
+            raise Crashed("the object was lost when the notebook's process was restarted")
+        return {"handle": handle.index}
+
+    def _value(self, data):
+        return protocol.decode_value(data, self.generation)
+
+    @staticmethod
+    def _warnings(reply):
+        warnings = reply.get("warnings", [])
+        if not isinstance(warnings, list):
+            raise BadReply("malformed warnings")
+        return [str(w)[:300] for w in warnings[:20]]
+
+
+def sandbox_environment():
+    """The whole environment of the student process: nothing of the grader's."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": "/tmp",
+        "LANG": "C.UTF-8",
+        "MPLBACKEND": "Agg",
+        # one thread each: the limits and the parallel grader assume it
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+
+
+def _kill_group(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _death(code):
+    if code is None:
+        return "it stopped answering"
+    if code < 0:
+        name = signal.Signals(-code).name
+        hint = {"SIGSEGV": "a segmentation fault", "SIGKILL": "killed, probably by the memory limit",
+                "SIGXCPU": "the CPU-time limit"}.get(name, name)
+        return f"it was ended by {name}: {hint}"
+    return f"it exited with code {code}"

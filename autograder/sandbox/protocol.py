@@ -1,0 +1,146 @@
+"""The grader's side of the wire: frames in, validated plain data out.
+
+Nothing the student process sends is trusted. A reply is read only up to
+:data:`MAX_FRAME` bytes, parsed as JSON, and decoded by the same codec the
+worker uses (:mod:`autograder.sandbox.worker`) with ``allow_pickle=False``;
+:func:`check_plain` then walks the result and refuses anything but plain
+Python values and base-class numpy arrays of bool, integer or float dtype.
+"""
+
+import json
+import os
+import select
+import time
+
+import numpy as np
+
+from .errors import BadReply, Crashed, TimedOut
+from .worker import HEADER, PLAIN_KINDS, decode, encode
+
+MAX_FRAME = 256 * 1024 * 1024  # bytes in one reply; bigger means a runaway result
+MAX_ITEMS = 5_000_000  # elements in one array
+MAX_DEPTH = 20  # nesting of lists / tuples / dicts
+
+__all__ = ["Handle", "Ref", "Expr", "encode_args", "read_reply", "send", "check_plain"]
+
+
+class Handle:
+    """An object that lives in the student process (say, a LogicGate instance)."""
+
+    def __init__(self, index, type_name, generation):
+        self.index, self.type_name, self.generation = index, type_name, generation
+
+    def __repr__(self):
+        return f"<{self.type_name} object>"
+
+
+class Ref:
+    """Passes one of the student's own names as an argument (their ``sigmoid``)."""
+
+    def __init__(self, name):
+        self.name = name
+
+
+class Expr:
+    """Passes a grader-written helper, a Python expression evaluated with ``np``."""
+
+    def __init__(self, source):
+        self.source = source
+
+
+def encode_args(value):
+    """Encode grader-side arguments, turning markers into worker markers."""
+    if isinstance(value, Handle):
+        return {"__handle__": value.index}
+    if isinstance(value, Ref):
+        return {"__ref__": value.name}
+    if isinstance(value, Expr):
+        return {"__expr__": value.source}
+    if isinstance(value, tuple):
+        return {"__tuple__": [encode_args(v) for v in value]}
+    if isinstance(value, list):
+        return [encode_args(v) for v in value]
+    if isinstance(value, dict):
+        return {"__dict__": [[k, encode_args(v)] for k, v in value.items()]}
+    return encode(value)
+
+
+def send(fd, obj):
+    body = json.dumps(obj).encode("utf-8")
+    data = HEADER.pack(len(body)) + body
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def read_reply(fd, deadline, generation):
+    """Read one frame before ``deadline`` (a ``time.monotonic()`` value)."""
+    header = _read(fd, HEADER.size, deadline)
+    (size,) = HEADER.unpack(header)
+    if size > MAX_FRAME:
+        raise BadReply(f"the result was {size / 2**20:.0f} MiB, far more than any answer needs")
+    try:
+        reply = json.loads(_read(fd, size, deadline))
+    except (ValueError, RecursionError):
+        raise BadReply("the student process sent back something that is not plain data") from None
+    if not isinstance(reply, dict):
+        raise BadReply("the student process sent back something that is not plain data")
+    return reply
+
+
+def decode_value(data, generation):
+    """Decode and validate one value of a reply."""
+    def resolve(marker):
+        if set(marker) == {"__handle__", "type"}:
+            return Handle(int(marker["__handle__"]), str(marker["type"])[:100], generation)
+        raise TypeError("unexpected marker")
+
+    try:
+        value = decode(data, resolve)
+    except Exception as exc:  # any malformed payload is the student process's fault
+        raise BadReply(f"the returned value is not plain data ({type(exc).__name__})") from None
+    check_plain(value)
+    return value
+
+
+def check_plain(value, depth=0):
+    """Refuse anything that is not plain data (see the module docstring)."""
+    if depth > MAX_DEPTH:
+        raise BadReply("the returned value is nested too deeply")
+    if value is None or type(value) in (bool, int, float, str, Handle):
+        return
+    if type(value) is np.ndarray:
+        if value.dtype.kind not in PLAIN_KINDS or value.dtype.hasobject:
+            raise BadReply(f"an array of dtype {value.dtype} cannot be graded")
+        if value.size > MAX_ITEMS:
+            raise BadReply(f"the returned array has {value.size} elements, far more than expected")
+        return
+    if isinstance(value, np.generic) and type(value).__module__ == "numpy":
+        if value.dtype.kind not in PLAIN_KINDS:
+            raise BadReply(f"a value of dtype {value.dtype} cannot be graded")
+        return
+    if type(value) in (list, tuple):
+        for item in value:
+            check_plain(item, depth + 1)
+        return
+    if type(value) is dict:
+        for item in value.values():
+            check_plain(item, depth + 1)
+        return
+    raise BadReply(f"a {type(value).__name__} cannot be graded")
+
+
+def _read(fd, size, deadline):
+    chunks = []
+    while size:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimedOut("timeout")
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if not ready:
+            raise TimedOut("timeout")
+        chunk = os.read(fd, min(size, 1 << 20))
+        if not chunk:
+            raise Crashed("the student process ended unexpectedly")
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)

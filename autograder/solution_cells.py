@@ -1,0 +1,87 @@
+"""Solution cells of the source notebooks, generated from ``solutions/``.
+
+One source of truth: the reference code lives in ``solutions/weekNN.py``.
+An exercise's cell in ``source/weekNN/*.ipynb`` is that exercise's
+top-level function or class, with every function body (after its
+docstring) wrapped in nbgrader's ``### BEGIN SOLUTION`` /
+``### END SOLUTION`` markers, so the release keeps the signatures and
+docstrings and replaces each body with ``raise NotImplementedError()``.
+
+``python -m autograder sync-solutions WEEK`` rewrites the cells;
+the kit's tests fail when a cell and its reference disagree.
+"""
+
+import ast
+from pathlib import Path
+
+import nbformat
+
+from .course import KIT_ROOT
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+
+
+def reference_source(week_id):
+    return (KIT_ROOT / "solutions" / f"{week_id}.py").read_text(encoding="utf-8")
+
+
+def render(module_source, name):
+    """The cell text for top-level ``name`` of ``module_source``."""
+    tree = ast.parse(module_source)
+    lines = module_source.splitlines()
+    node = next((n for n in tree.body if getattr(n, "name", None) == name), None)
+    if node is None:
+        raise KeyError(f"the reference has no top-level {name!r}")
+    start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+    inserts = {}  # line index -> (indent, marker) to insert before that line
+    for fn in ast.walk(node):
+        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = fn.body[1:] if ast.get_docstring(fn) is not None else fn.body
+            if not body:
+                continue
+            indent = " " * body[0].col_offset
+            inserts.setdefault(body[0].lineno - 1, []).append(indent + BEGIN)
+            inserts.setdefault(body[-1].end_lineno, []).insert(0, indent + END)
+    out = []
+    for index in range(start - 1, node.end_lineno):
+        out.extend(inserts.get(index, []))
+        out.append(lines[index])
+    out.extend(inserts.get(node.end_lineno, []))
+    return "\n".join(out)
+
+
+def strip_markers(cell_source):
+    """The cell's code as the reference has it (markers removed)."""
+    return "\n".join(line for line in cell_source.splitlines()
+                     if line.strip() not in (BEGIN, END))
+
+
+def solution_cells(nb):
+    """``{grade_id: cell}`` of the code solution cells of a notebook."""
+    return {cell.metadata["nbgrader"]["grade_id"]: cell for cell in nb.cells
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")}
+
+
+def out_of_sync(week):
+    """grade_ids whose source cell differs from the rendered reference."""
+    module = reference_source(week.id)
+    nb = nbformat.read(week.source_notebook, as_version=4)
+    return [grade_id for grade_id, cell in solution_cells(nb).items()
+            if cell.source != render(module, grade_id)]
+
+
+def sync(week):
+    """Rewrite the source notebook's solution cells from the reference."""
+    module = reference_source(week.id)
+    path = Path(week.source_notebook)
+    nb = nbformat.read(path, as_version=4)
+    changed = []
+    for grade_id, cell in solution_cells(nb).items():
+        text = render(module, grade_id)
+        if cell.source != text:
+            cell.source = text
+            changed.append(grade_id)
+    if changed:
+        nbformat.write(nb, path)
+    return changed
+

@@ -1,0 +1,79 @@
+"""Hidden checks for week01 `neuron` (cell test_neuron, 2 points).
+
+The activation is passed in as a grader-written expression, so a mistake
+in the student's own sigmoid never costs points here; the default is
+compared against the student's own ``sigmoid``.
+"""
+
+import numpy as np
+import pytest
+
+from autograder.checks import expect, expect_close, expect_unchanged, expect_vectorised
+from autograder.sandbox.protocol import Expr
+
+pytestmark = pytest.mark.cell("test_neuron")
+
+SIGMOID = Expr("lambda z: 1.0 / (1.0 + np.exp(-z))")
+IDENTITY = Expr("lambda z: z * 1.0")
+Z_HINT = "z = x·w + b: the weighted sum of the inputs plus the bias b (did you forget b?)"
+
+
+def unpack(result, what):
+    expect(isinstance(result, (tuple, list)) and len(result) == 2,
+           f"{what} should return the pair (z, a), got {type(result).__name__}")
+    return result
+
+
+def test_single_sample(student, rng):
+    x, w, b = rng.normal(size=3), rng.normal(size=3), float(rng.normal())
+    z, a = unpack(student.call("neuron", x, w, b, activation=SIGMOID), "neuron(x, w, b)")
+    expected_z = x @ w + b
+    expect_close(z, expected_z, "z of one sample x (n,)", Z_HINT)
+    expect_close(a, 1 / (1 + np.exp(-expected_z)), "a of one sample",
+                 "a = activation(z): apply the activation to z")
+
+
+def test_batch(student, rng):
+    x, w, b = rng.normal(size=(5, 3)), rng.normal(size=3), float(rng.normal())
+    z, a = unpack(student.call("neuron", x, w, b, activation=IDENTITY), "neuron(X, w, b)")
+    expect_close(z, x @ w + b, "z of a batch X (m, n)",
+                 "one z per row (sample) of X, shape (m,): X · w + b")
+    expect_close(a, x @ w + b, "a of a batch with the identity activation",
+                 "a must be the given activation applied to z")
+
+
+def test_uses_the_given_activation(student, rng):
+    x, w, b = rng.normal(size=(4, 2)), rng.normal(size=2), -0.5
+    z, a = unpack(student.call("neuron", x, w, b, activation=Expr("lambda z: np.maximum(z, 0.0)")),
+                  "neuron(X, w, b, activation=relu)")
+    expect_close(a, np.maximum(x @ w + b, 0.0), "a with activation=relu",
+                 "call the `activation` argument, not sigmoid directly")
+
+
+def test_default_activation_is_sigmoid(student, rng):
+    x, w, b = rng.normal(size=(4, 2)), rng.normal(size=2), 0.3
+    z, a = unpack(student.call("neuron", x, w, b), "neuron(X, w, b)")
+    # compared with the student's own sigmoid, so its mistakes are not counted twice
+    own = student.call("sigmoid", x @ w + b)
+    expect_close(a, own, "a with the default activation",
+                 "the default activation should be your sigmoid")
+
+
+def test_keeps_inputs(student, rng):
+    x, w = rng.normal(size=(3, 2)), rng.normal(size=2)
+    reply = student.invoke("neuron", (x, w, 1.0), {"activation": SIGMOID}, return_args=True)
+    expect_unchanged(x, reply.args[0], "neuron")
+    expect_unchanged(w, reply.args[1], "neuron")
+
+
+def test_vectorised(student, rng):
+    w = rng.normal(size=2)
+    expect_vectorised(student, "neuron", lambda n: (rng.normal(size=(n, 2)), w, 0.1, IDENTITY))
+
+
+def test_integer_inputs(student):
+    x, w = np.array([[1, 0], [0, 1], [1, 1]]), np.array([2, -1])
+    z, _ = unpack(student.call("neuron", x, w, 1, activation=IDENTITY), "neuron(X, w, b)")
+    expect_close(z, np.array([3.0, 0.0, 2.0]), "z for integer X and w", Z_HINT)
+
+

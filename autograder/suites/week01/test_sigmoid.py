@@ -1,0 +1,60 @@
+"""Hidden checks for week01 `sigmoid` (cell test_sigmoid, 3 points)."""
+
+import numpy as np
+import pytest
+
+from autograder.checks import (call_strict, expect, expect_close, expect_float64,
+                               expect_unchanged, expect_vectorised)
+from solutions import week01 as ref
+
+pytestmark = pytest.mark.cell("test_sigmoid")
+
+SHAPES = {"scalar": (), "vector": (7,), "matrix": (3, 4), "3d": (2, 3, 2)}
+SIGN_HINT = "sigmoid is 1 / (1 + e^{-x}): check the sign inside e^{...}"
+
+
+@pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
+def test_values_on_random_inputs(student, rng, shape):
+    x = rng.normal(0.0, 4.0, size=shape)
+    x = float(x) if shape == () else x
+    expect_close(student.call("sigmoid", x), ref.sigmoid(x), f"sigmoid(x) for x of shape {shape}",
+                 SIGN_HINT)
+
+
+def test_half_at_zero_and_symmetry(student, rng):
+    x = rng.uniform(0.1, 8.0, size=5)
+    expect_close(student.call("sigmoid", 0.0), 0.5, "sigmoid(0)", SIGN_HINT)
+    total = student.call("sigmoid", x) + student.call("sigmoid", -x)
+    expect_close(total, np.ones(5), "sigmoid(x) + sigmoid(-x)",
+                 "the two should add up to 1 for every x")
+
+
+@pytest.mark.parametrize("x", [1000.0, -1000.0, 710.0, -710.0], ids=["+1000", "-1000", "+710", "-710"])
+def test_no_overflow_at_large_inputs(student, x):
+    reply = call_strict(student, "sigmoid", np.array([x, 0.0]), what=f"sigmoid at x = {x:+g}",
+                        mistake="e^{-x} does not fit in float64 when -x is large; "
+                                "rearrange the formula so no exponent is ever large and positive")
+    expect_close(reply.value, ref.sigmoid(np.array([x, 0.0])), f"sigmoid at x = {x:+g}",
+                 "it should be 0 or 1 (to float64 precision), not nan")
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8"])
+def test_integer_inputs_give_float64(student, rng, dtype):
+    x = rng.integers(0, 120, size=6).astype(dtype)
+    out = call_strict(student, "sigmoid", x, what=f"sigmoid of a {dtype} array",
+                      mistake="negating an unsigned or integer array does not give float values; "
+                              "convert x to float64 first").value
+    expect_float64(out, f"sigmoid of a {dtype} array")
+    expect_close(out, ref.sigmoid(x), f"sigmoid of a {dtype} array",
+                 "-x on a uint8 array wraps around (uint8 has no negative numbers); convert x to float first")
+
+
+def test_returns_float64_and_keeps_input(student, rng):
+    x = rng.normal(size=(4, 3))
+    reply = student.invoke("sigmoid", (x,), return_args=True)
+    expect_float64(reply.value, "sigmoid(x)")
+    expect_unchanged(x, reply.args[0], "sigmoid")
+
+
+def test_vectorised(student, rng):
+    expect_vectorised(student, "sigmoid", lambda n: (rng.normal(size=n),))
