@@ -37,6 +37,9 @@ class Week:
     id: str
     notebook: str
     title: str
+    # earlier weeks' reference functions this week ships read-only in
+    # source/<week>/lecture_lib.py: ((week_id, (name, ...)), ...)
+    provides: tuple = ()
 
     @property
     def source_dir(self):
@@ -49,6 +52,11 @@ class Week:
     @property
     def release_notebook(self):
         return RELEASE / self.id / f"{self.notebook}.ipynb"
+
+    @property
+    def lecture_lib(self):
+        """The read-only module of earlier weeks' functions, if the week has one."""
+        return self.source_dir / "lecture_lib.py" if self.provides else None
 
     @property
     def suite_dir(self):
@@ -83,7 +91,8 @@ def weeks():
     table = tomllib.loads((KIT_ROOT / "course.toml").read_text())
     found = {}
     for week_id, entry in table["weeks"].items():
-        week = Week(week_id, entry["notebook"], entry.get("title", ""))
+        provides = tuple((w, tuple(names)) for w, names in entry.get("provides", {}).items())
+        week = Week(week_id, entry["notebook"], entry.get("title", ""), provides)
         if week.source_notebook.exists():
             found[week_id] = week
     return found

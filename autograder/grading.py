@@ -10,6 +10,8 @@ that passed (partial credit), rounded to 1/100 point.
 
 import dataclasses
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -17,6 +19,9 @@ import nbformat
 from . import course, notebooks, runner
 from .sandbox.process import Limits, StudentProcess
 from .secret import get_secret
+
+
+MAX_SUBMISSION_BYTES = 20 * 1024**2  # extra files of a submission copied for its code
 
 
 class NotInstructor(PermissionError):
@@ -87,12 +92,34 @@ def grade_notebook(nb, assignment, student="student", workdir=None, limits=Limit
             nb = notebooks.read(path)
         except notebooks.UnreadableNotebook as exc:
             return _all_zero(week, student, str(exc))
-    workdir = Path(workdir or week.source_dir)
 
     cells = notebooks.student_code(nb)
-    with StudentProcess(cells, workdir, limits) as process:
-        outcomes = runner.run_suite(process, assignment, student, get_secret())
+    with tempfile.TemporaryDirectory(prefix="dlkit-") as scratch:
+        workspace = _workspace(week, workdir, Path(scratch))
+        with StudentProcess(cells, workspace, limits) as process:
+            outcomes = runner.run_suite(process, assignment, student, get_secret())
     return NotebookResult(assignment, student, _score_cells(week, outcomes.values()))
+
+
+def _workspace(week, submission_dir, scratch):
+    """A scratch folder for the student process: the submission's files,
+    then the week's shipped files (``lecture_lib.py``...) over them, as
+    ``nbgrader autograde`` does. The student's code never runs in, or
+    writes to, a course folder."""
+    workspace = scratch / "work"
+    workspace.mkdir()
+    budget = MAX_SUBMISSION_BYTES
+    if submission_dir and Path(submission_dir).is_dir():
+        for item in sorted(Path(submission_dir).iterdir()):
+            if item.is_file() and not item.is_symlink() and item.suffix != ".ipynb":
+                budget -= item.stat().st_size
+                if budget < 0:
+                    break
+                shutil.copy(item, workspace / item.name)
+    for item in week.source_dir.iterdir():
+        if item.is_file() and item.suffix != ".ipynb":
+            shutil.copy(item, workspace / item.name)
+    return workspace
 
 
 def _score_cells(week, outcomes):

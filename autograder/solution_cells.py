@@ -7,8 +7,13 @@ docstring) wrapped in nbgrader's ``### BEGIN SOLUTION`` /
 ``### END SOLUTION`` markers, so the release keeps the signatures and
 docstrings and replaces each body with ``raise NotImplementedError()``.
 
-``python -m autograder sync-solutions WEEK`` rewrites the cells;
-the kit's tests fail when a cell and its reference disagree.
+Later weeks use earlier weeks' functions from ``lecture_lib.py``, a
+read-only module shipped beside the notebook and generated the same way
+from the references (``provides`` in ``course.toml``), never from a
+student's earlier notebook: a bug in week02 costs nothing in week03.
+
+``python -m autograder sync-solutions WEEK`` rewrites the cells and the
+module; the kit's tests fail when either disagrees with the references.
 """
 
 import ast
@@ -62,12 +67,37 @@ def solution_cells(nb):
             if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")}
 
 
+LIB_HEADER = '''"""Functions from earlier weeks, provided by the course kit (read-only).
+
+Import what you need, e.g. `from lecture_lib import sigmoid`. This file is
+replaced by the course's own copy at grading time: edits here are lost.
+이전 주차의 함수들입니다 (읽기 전용). 채점할 때 원본으로 바뀌므로 수정하지 마세요.
+"""
+
+import numpy as np
+'''
+
+
+def lecture_lib_text(week):
+    """The text of ``week``'s ``lecture_lib.py``, from the references."""
+    parts = [LIB_HEADER]
+    for source_week, names in week.provides:
+        module = reference_source(source_week)
+        for name in names:
+            parts.append(f"\n# from {source_week}\n" + strip_markers(render(module, name)) + "\n")
+    return "\n".join(parts)
+
+
 def out_of_sync(week):
-    """grade_ids whose source cell differs from the rendered reference."""
+    """Cells (grade_ids) and files that differ from the rendered references."""
     module = reference_source(week.id)
     nb = nbformat.read(week.source_notebook, as_version=4)
-    return [grade_id for grade_id, cell in solution_cells(nb).items()
-            if cell.source != render(module, grade_id)]
+    stale = [grade_id for grade_id, cell in solution_cells(nb).items()
+             if cell.source != render(module, grade_id)]
+    lib = week.lecture_lib
+    if lib and (not lib.exists() or lib.read_text(encoding="utf-8") != lecture_lib_text(week)):
+        stale.append(lib.name)
+    return stale
 
 
 def sync(week):
@@ -83,5 +113,9 @@ def sync(week):
             changed.append(grade_id)
     if changed:
         nbformat.write(nb, path)
+    lib = week.lecture_lib
+    if lib and (not lib.exists() or lib.read_text(encoding="utf-8") != lecture_lib_text(week)):
+        lib.write_text(lecture_lib_text(week), encoding="utf-8")
+        changed.append(lib.name)
     return changed
 

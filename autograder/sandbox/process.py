@@ -171,7 +171,14 @@ class StudentProcess:
 
     def invoke(self, target, args=(), kwargs=None, *, errstate=None, return_args=False,
                count_lines=False, seconds=None, what=None):
-        """Call ``target`` (a name, or ``(handle, method)``) and return a :class:`Reply`."""
+        """Call ``target`` and return a :class:`Reply`.
+
+        ``target`` is a student name (``"sigmoid"``), a method of an object
+        in the student process (``(handle, "train")``) or a grader-written
+        :class:`~autograder.sandbox.protocol.Expr` (to inspect or edit a
+        student object in place). Arguments may be plain data, handles,
+        :class:`Ref` (a student name) or :class:`Expr` (a helper function).
+        """
         request = {"op": "call", "args": protocol.encode_args(list(args)),
                    "kwargs": protocol.encode_args(dict(kwargs or {})),
                    "errstate": errstate, "return_args": return_args, "count_lines": count_lines}
@@ -179,6 +186,9 @@ class StudentProcess:
             self.require(target)
             request["name"] = target
             what = what or f"{target}(...)"
+        elif isinstance(target, protocol.Expr):
+            request["expr"] = target.source
+            what = what or "a grader helper"
         else:
             handle, attr = target
             request.update(self._handle_ref(handle), attr=attr)
@@ -199,6 +209,11 @@ class StudentProcess:
         reply = self.request({"op": "getattr", **self._handle_ref(handle), "attr": attr},
                              f"reading {handle.type_name}.{attr}")
         return self._value(reply.get("value"))
+
+    def setattr(self, handle, attr, value):
+        """Set an attribute of an object in the student process (inject parameters)."""
+        self.request({"op": "setattr", **self._handle_ref(handle), "attr": attr,
+                      "value": protocol.encode_args(value)}, f"setting {handle.type_name}.{attr}")
 
     def _handle_ref(self, handle):
         if handle.generation != self.generation or self.proc is None:
