@@ -1,0 +1,67 @@
+"""Simulated students: notebooks made from a week's release, as real
+students would hand them in. Used by the demo, the kit's tests and the
+benchmark.
+
+* ``reference``: the release with the reference code pasted into each
+  exercise cell (what a perfect student submits);
+* ``blank``: the release untouched;
+* ``wrong_<id>``: the reference with one known-wrong answer of the
+  catalogue;
+* ``edits_tests``: a known-wrong answer whose author also rewrote the
+  public test cells so they "pass" (nbgrader restores the cells, and the
+  hidden suites grade anyway).
+"""
+
+import copy
+
+import nbformat
+
+from . import catalogue
+from .solution_cells import solution_cells, strip_markers
+
+
+def with_reference(release_nb, source_nb):
+    """The release with every exercise cell filled with the reference code."""
+    nb = copy.deepcopy(release_nb)
+    reference = solution_cells(source_nb)
+    for grade_id, cell in solution_cells(nb).items():
+        cell.source = strip_markers(reference[grade_id].source)
+    return nb
+
+
+def editing_test_cells(nb):
+    """A copy whose public test cells were replaced by a cheerful print."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            cell.source = 'print("all public checks passed")'
+    return nb
+
+
+def students(week, wrong_count=3):
+    """``{student_id: (description, notebook)}`` for one week."""
+    release_nb = nbformat.read(week.release_notebook, as_version=4)
+    source_nb = nbformat.read(week.source_notebook, as_version=4)
+    reference = with_reference(release_nb, source_nb)
+    cohort = {
+        "reference": ("reference code pasted into the release", reference),
+        "blank": ("the release, untouched", release_nb),
+    }
+    answers = _spread(catalogue.load(week.id), wrong_count)
+    for answer in answers:
+        cohort[f"wrong_{answer.id}"] = (f"known mistake: {answer.mistake}", catalogue.apply(reference, answer))
+    if answers:
+        cohort["edits_tests"] = (f"{answers[0].id}, and rewrote the public test cells to pass",
+                                 editing_test_cells(catalogue.apply(reference, answers[0])))
+    return cohort
+
+
+def _spread(answers, count):
+    """Up to ``count`` answers, on as many different exercises as possible."""
+    chosen, seen = [], set()
+    for answer in answers:
+        if answer.exercise not in seen:
+            chosen.append(answer)
+            seen.add(answer.exercise)
+    return chosen[:count]

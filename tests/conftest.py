@@ -1,0 +1,53 @@
+"""Shared fixtures of the kit's own tests."""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import course
+
+WEEKS = list(course.weeks())
+
+
+def pytest_configure(config):
+    # the kit's tests grade, so they are the instructor; tests of the flag
+    # itself run subprocesses without it
+    os.environ.setdefault("DLKIT_INSTRUCTOR", "1")
+    # nbgrader starts `alembic` from PATH
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+@pytest.fixture(params=WEEKS)
+def week(request):
+    """Every week that has a source notebook."""
+    return course.week(request.param)
+
+
+@pytest.fixture
+def week01():
+    return course.week("week01")
+
+
+@pytest.fixture
+def reference_release(week01, tmp_path):
+    """week01's release with the reference code pasted in, written to disk."""
+    from autograder.simulated_class import with_reference
+
+    nb = with_reference(nbformat.read(week01.release_notebook, as_version=4),
+                        nbformat.read(week01.source_notebook, as_version=4))
+    folder = tmp_path / "alice"
+    folder.mkdir()
+    path = folder / "activations.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def blank_release(week01, tmp_path):
+    folder = tmp_path / "bob"
+    folder.mkdir()
+    return Path(shutil.copy(week01.release_notebook, folder / "activations.ipynb"))

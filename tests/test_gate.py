@@ -1,0 +1,54 @@
+"""The release gate passes for every week, and fails when it should."""
+
+import pytest
+
+from autograder import catalogue, gate
+from autograder.catalogue import WrongAnswer
+
+
+def test_every_week_passes_its_gate(week):
+    report = gate.run_gate(week.id)
+    failing = [f"{c.name}: {c.detail}" for c in report.checks if not c.ok]
+    assert report.ok, failing
+
+
+def test_a_wrong_answer_that_loses_nothing_fails_the_gate(monkeypatch, week01):
+    from autograder.solution_cells import reference_source, render
+
+    harmless = WrongAnswer("not_wrong", "relu", "identical to the reference",
+                           render(reference_source("week01"), "relu"))
+    monkeypatch.setattr(catalogue, "load", lambda week_id: [harmless] * 6)
+    report = gate.run_gate("week01")
+    assert not report.ok
+    failed = [c.name for c in report.checks if not c.ok]
+    assert failed == ["wrong answer 'not_wrong' loses points"] * 6
+
+
+def test_a_broken_reference_fails_the_gate(monkeypatch):
+    from autograder import grading
+
+    real = grading.grade_notebook
+
+    def grade_with_broken_sigmoid(nb, *args, **kwargs):
+        if not isinstance(nb, str) and hasattr(nb, "cells"):
+            nb = catalogue.apply(nb, WrongAnswer("x", "sigmoid", "", "def sigmoid(x):\n    return x"))
+        return real(nb, *args, **kwargs)
+
+    monkeypatch.setattr(grading, "grade_notebook", grade_with_broken_sigmoid)
+    monkeypatch.setattr(catalogue, "load", lambda week_id: [])
+    report = gate.run_gate("week01")
+    assert not report.ok
+    assert not next(c for c in report.checks if c.name == "reference scores 100%").ok
+
+
+@pytest.mark.parametrize("grade_id, exercise, expected", [
+    ("test_relu", "relu", True), ("test_leaky_relu", "relu", False),
+    ("test_leaky_relu", "leaky_relu", True), ("test_neuron", "relu", False),
+])
+def test_test_cells_belong_to_the_longest_matching_exercise(week01, grade_id, exercise, expected):
+    assert gate._belongs(grade_id, exercise, week01) is expected
+
+
+def test_catalogue_entries_name_existing_exercises(week):
+    for answer in catalogue.load(week.id):
+        assert answer.exercise in week.exercises, answer.id
