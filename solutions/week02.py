@@ -41,6 +41,6 @@ def numerical_derivative(f, x, delta_x=1e-4):
 
 
 def gradient_descent_step(param, grad, lr):
-    """One step param ← param − lr · grad, IN PLACE; returns param itself."""
+    """One step param ← param − lr · grad, IN PLACE; gives back that same array object."""
     param -= lr * grad
     return param
