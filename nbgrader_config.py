@@ -17,6 +17,9 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE (여기에 코드를 작성하세요)\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE (여기에 답을 쓰세요)"
 
+# A test cell a student deleted is put back (and graded), not silently lost.
+c.OverwriteCells.add_missing_cells = True
+
 # Autograde: the hidden suites decide each test cell's score, in place of
 # nbgrader's Execute (no kernel runs student code in nbgrader's process).
 # The rest is nbgrader's default pipeline.

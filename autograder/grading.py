@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import course, notebooks, runner
+from . import course, notebooks, runner, sanitize
 from .sandbox.process import Limits, StudentProcess
 from .secret import get_secret
 
@@ -79,6 +79,10 @@ class NotebookResult:
 def grade_notebook(nb, assignment, student="student", workdir=None, limits=Limits()):
     """Grade ``nb`` (a path or an nbformat node) for ``assignment``.
 
+    A path is read and sanitised like ``nbgrader autograde`` does (locked
+    and test cells restored from the source); a node is graded as given
+    (the nbgrader preprocessor passes one nbgrader already sanitised).
+
     ``workdir`` is the folder the student's code runs in (helper files the
     week ships sit there); by default the notebook's own folder. An
     unreadable notebook scores 0 with the reason, it does not raise.
@@ -86,11 +90,12 @@ def grade_notebook(nb, assignment, student="student", workdir=None, limits=Limit
     week = course.week(assignment)
     _require_instructor()
     if not isinstance(nb, nbformat.NotebookNode):
+        # a file, as handed in: sanitise it as `nbgrader autograde` would
         path = Path(nb)
         workdir = workdir or path.parent
         try:
-            nb = notebooks.read(path)
-        except notebooks.UnreadableNotebook as exc:
+            nb = sanitize.sanitize(notebooks.read(path), week, student)
+        except (notebooks.UnreadableNotebook, sanitize.DamagedNotebook) as exc:
             return _all_zero(week, student, str(exc))
 
     cells = notebooks.student_code(nb)

@@ -7,7 +7,7 @@ from autograder.sandbox.errors import BadReply, Crashed, NotDefined, RaisedError
 from autograder.sandbox.process import Limits, StudentProcess
 from autograder.sandbox.protocol import Expr
 
-QUICK = Limits(call_seconds=1.5, setup_seconds=5)
+QUICK = Limits(call_seconds=1.5, cell_seconds=3)
 
 
 def process(source, tmp_path, limits=QUICK):
@@ -108,3 +108,27 @@ def test_grader_helpers_and_line_counts(tmp_path):
         small = p.invoke("loop", (np.ones(10),), count_lines=True).lines
         large = p.invoke("loop", (np.ones(1000),), count_lines=True).lines
     assert large - small >= 990 * 2
+
+
+def test_a_cell_that_hangs_at_start_up_costs_only_its_own_names(tmp_path):
+    cells = [{"name": "relu", "source": "def relu(x):\n    return max(x, 0.0)\n"},
+             {"name": "sigmoid", "source": "while True:\n    pass\n"},
+             {"name": "tanh", "source": "import math\ndef tanh(x):\n    return math.tanh(x)\n"}]
+    with StudentProcess(cells, tmp_path, QUICK) as p:
+        assert p.call("relu", -1.0) == 0.0
+        assert p.call("tanh", 0.0) == 0.0
+        with pytest.raises(NotDefined, match="the cell 'sigmoid' did not finish within 3 s"):
+            p.call("sigmoid", 0.0)
+
+
+def test_a_function_that_hangs_is_not_waited_for_twice(tmp_path):
+    import time
+
+    with process("import time\ndef slow():\n    time.sleep(60)\ndef ok():\n    return 1\n", tmp_path) as p:
+        with pytest.raises(TimedOut):
+            p.call("slow")
+        started = time.monotonic()
+        with pytest.raises(TimedOut):
+            p.call("slow")
+        assert time.monotonic() - started < 0.5
+        assert p.call("ok") == 1

@@ -11,14 +11,13 @@ costs only the checks that triggered it.
 
 import dataclasses
 import os
-import resource
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from . import protocol
+from . import confine, protocol
 from .errors import BadReply, Crashed, NotDefined, RaisedError, TimedOut
 
 WORKER = Path(__file__).with_name("worker.py")
@@ -29,12 +28,12 @@ class Limits:
     """Resource limits of one student process (all per process)."""
 
     call_seconds: float = 5.0  # wall time of one call
-    setup_seconds: float = 20.0  # wall time to run all the notebook's cells
+    cell_seconds: float = 10.0  # wall time of one notebook cell at start-up
     cpu_seconds: int = 120  # CPU time of the process over its whole life
     memory_bytes: int = 2 * 1024**3  # address space
     file_bytes: int = 16 * 1024**2  # largest file the process may write
     processes: int = 64  # processes per user (see the README's security model)
-    restarts: int = 4  # restarts after a crash or timeout before giving up
+    restarts: int = 25  # restarts after crashes or timeouts before giving up
 
 
 @dataclasses.dataclass
@@ -61,6 +60,8 @@ class StudentProcess:
         self.generation = 0
         self.cell_errors = []
         self.restarts = 0
+        self.bad_cells = {}  # cell index -> error dict: cells that hang or crash are skipped
+        self.poisoned = {}  # call target -> the exception it caused: not called again
 
     # -- life cycle -----------------------------------------------------
     def __enter__(self):
@@ -78,6 +79,7 @@ class StudentProcess:
             except OSError:
                 pass
         _kill_group(self.proc)
+        self.cap.close()
         self.proc = None
 
     def ensure_started(self):
@@ -86,38 +88,50 @@ class StudentProcess:
         if self.generation and self.restarts >= self.limits.restarts:
             raise Crashed("grading stopped calling this notebook's code after it "
                           "crashed or hung several times")
-        if self.generation:
-            self.restarts += 1
-        self.generation += 1
-        self._spawn()
-        reply = self._exchange({"cells": self.cells}, self.limits.setup_seconds, "running the notebook's cells")
-        self.cell_errors = reply.get("cell_errors", [])
+        while True:
+            if self.generation:
+                self.restarts += 1
+            self.generation += 1
+            self._spawn()
+            if self._run_cells():
+                return
+
+    def _run_cells(self):
+        """Run the notebook's cells one by one; a cell that hangs or kills the
+        process is skipped from then on (its names stay undefined) and the
+        process restarted, so the other exercises are still graded."""
+        errors = []
+        for index, cell in enumerate(self.cells):
+            if index in self.bad_cells:
+                errors.append(self.bad_cells[index])
+                continue
+            what = f"the cell '{cell['name']}'"
+            try:
+                reply = self._exchange({"op": "run_cell", "cell": cell}, self.limits.cell_seconds, what)
+            except (TimedOut, Crashed, BadReply) as exc:
+                self.bad_cells[index] = {"cell": cell["name"], "type": type(exc).__name__,
+                                         "message": str(exc), "line": None}
+                return False
+            errors += reply.get("cell_errors", [])
+        self.cell_errors = errors
+        return True
 
     def _spawn(self):
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         limits = self.limits
+        self.cap = confine.ProcessGroupCap(limits.processes)
+        uid_processes = confine.processes_of_current_user()
+        argv, cwd = confine.command(WORKER, self.workdir, (req_r, rep_w))
 
-        def child_setup():
-            for res, value in (
-                (resource.RLIMIT_AS, limits.memory_bytes),
-                (resource.RLIMIT_CPU, limits.cpu_seconds),
-                (resource.RLIMIT_FSIZE, limits.file_bytes),
-                (resource.RLIMIT_NPROC, limits.processes),
-                (resource.RLIMIT_CORE, 0),
-            ):
-                resource.setrlimit(res, (value, value))
+        def child_setup():  # runs in the child, before exec
+            self.cap.join()
+            confine.set_rlimits(limits, uid_processes)
 
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", str(WORKER), str(req_r), str(rep_w)],
-            cwd=self.workdir,
-            env=sandbox_environment(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            pass_fds=(req_r, rep_w),
-            preexec_fn=child_setup,
-            start_new_session=True,
+            argv, cwd=cwd, env=sandbox_environment(),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=(req_r, rep_w), preexec_fn=child_setup, start_new_session=True,
         )
         os.close(req_r)
         os.close(rep_w)
@@ -133,7 +147,7 @@ class StudentProcess:
             raise TimedOut(f"{what} did not finish within {seconds:g} s and was stopped "
                            "(an endless loop, or far too much work?)") from None
         except (Crashed, BrokenPipeError, OSError):
-            code = self.proc.poll() if self.proc else None
+            code = _exit_code(self.proc)
             self.close()
             raise Crashed(f"{what} stopped the notebook's process ({_death(code)})") from None
         except BadReply:
@@ -161,9 +175,12 @@ class StudentProcess:
             return info
         hint = ""
         for error in self.cell_errors:
-            line = f" at line {error['line']}" if error.get("line") else ""
-            hint = (f"; the cell '{error['cell']}' raised {error['type']}{line}: "
-                    f"{str(error['message'])[:200]}")
+            if error["type"] in ("TimedOut", "Crashed", "BadReply"):
+                hint = f"; {error['message']}"
+            else:
+                line = f" at line {error['line']}" if error.get("line") else ""
+                hint = (f"; the cell '{error['cell']}' raised {error['type']}{line}: "
+                        f"{str(error['message'])[:200]}")
             if error["cell"] == name:
                 break
         state = "is not a function" if info.get("defined") else "is not defined"
@@ -182,6 +199,10 @@ class StudentProcess:
         request = {"op": "call", "args": protocol.encode_args(list(args)),
                    "kwargs": protocol.encode_args(dict(kwargs or {})),
                    "errstate": errstate, "return_args": return_args, "count_lines": count_lines}
+        key = target if isinstance(target, str) else getattr(target, "source", None) or \
+            (target[0].type_name, target[1])
+        if key in self.poisoned:
+            raise self.poisoned[key]
         if isinstance(target, str):
             self.require(target)
             request["name"] = target
@@ -193,7 +214,11 @@ class StudentProcess:
             handle, attr = target
             request.update(self._handle_ref(handle), attr=attr)
             what = what or f"{handle.type_name}.{attr}(...)"
-        reply = self.request(request, what, seconds)
+        try:
+            reply = self.request(request, what, seconds)
+        except (TimedOut, Crashed) as exc:
+            self.poisoned[key] = exc  # one hang per function is enough to know
+            raise
         result = Reply(self._value(reply.get("value")), self._warnings(reply))
         if return_args:
             result.args = self._value(reply.get("args"))
@@ -254,6 +279,16 @@ def _kill_group(proc):
         proc.wait(timeout=5)
     except subprocess.TimeoutExpired:
         pass
+
+
+def _exit_code(proc, wait=1.0):
+    """The process's exit code, waiting briefly (bubblewrap reports it a moment later)."""
+    if proc is None:
+        return None
+    try:
+        return proc.wait(timeout=wait)
+    except subprocess.TimeoutExpired:
+        return None
 
 
 def _death(code):

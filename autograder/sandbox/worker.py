@@ -185,6 +185,8 @@ class Worker:
 
     def handle(self, request):
         op = request["op"]
+        if op == "run_cell":
+            return {"cell_errors": self.run_cells([request["cell"]])}
         if op == "lookup":
             return self.lookup(request["name"])
         if op == "getattr":
@@ -280,8 +282,6 @@ def main():
     sys.argv = ["notebook"]
     sys.path.insert(0, os.getcwd())  # helper modules shipped beside the notebook
     worker = Worker()
-    init = read_frame(IN_FD)
-    write_frame(OUT_FD, {"ok": True, "cell_errors": worker.run_cells(init["cells"])})
     while True:
         request = read_frame(IN_FD)
         if request is None:
