@@ -17,8 +17,17 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE (여기에 코드를 작성하세요)\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE (여기에 답을 쓰세요)"
 
-# A test cell a student deleted is put back (and graded), not silently lost.
-c.OverwriteCells.add_missing_cells = True
+# Sanitising a submission: nbgrader's steps, after the kit repairs cell
+# metadata (nbgrader aborts the WHOLE batch on one notebook with duplicated
+# or hand-edited nbgrader metadata).
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "autograder.nbgrader_plugin.RepairCellMetadata",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 # Autograde: the hidden suites decide each test cell's score, in place of
 # nbgrader's Execute (no kernel runs student code in nbgrader's process).
@@ -30,3 +39,26 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+
+# --- The TA workflow (python -m autograder release / collect / grade) ------
+import os  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))  # the course folder
+
+# The local exchange (release_assignment, fetch_assignment, submit, collect)
+# lives inside the course folder, so it works without root; nbgrader's
+# default, /srv/nbgrader/exchange, is not writable by normal users.
+# Students on the same machine pass the same path: --Exchange.root=<this>.
+c.Exchange.root = os.path.join(HERE, "exchange")
+
+# Late work is marked by each week's `late_policy` in the course table.
+c.AssignLatePenalties.plugin_class = "autograder.late_policy.CourseTableLatePenalty"
+c.CourseTableLatePenalty.table = os.path.join(HERE, "course.toml")
+
+# `nbgrader zip_collect` (an LMS download): every file is named
+#   <student_id>_<YYYYMMDDTHHMMSS+0900>_<notebook>.ipynb
+# e.g. alice_20261125T143000+0900_activations.ipynb (the timestamp is when the
+# student handed it in, with its UTC offset; it decides lateness).
+c.FileNameCollectorPlugin.named_regexp = (
+    r".*/(?P<student_id>[^/]+?)_(?P<timestamp>\d{8}T\d{6}(?:Z|[+-]\d{4})?)_"
+    r"(?P<file_id>[^/]+\.ipynb)$")

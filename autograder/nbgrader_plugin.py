@@ -14,20 +14,29 @@ The hidden section of each test cell (``### BEGIN HIDDEN TESTS`` ...)
 is removed from the autograded notebook, so feedback never shows it.
 """
 
+import copy
 import re
 
+import nbformat
+
 from nbformat.v4 import new_output
-from traitlets import Bool
+from traitlets import Bool, Float, Integer
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from . import grading, notebooks
+from . import course, grading, notebooks
+from .sandbox.process import Limits
 
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
 
 
 class GradeWithHiddenSuites(NbGraderPreprocessor):
     """Score autograder-test cells with the kit's hidden pytest suites."""
+
+    call_seconds = Float(Limits.call_seconds, help="Wall time of one call into student code (s).").tag(config=True)
+    cell_seconds = Float(Limits.cell_seconds, help="Wall time of one notebook cell at start-up (s).").tag(config=True)
+    memory_mb = Integer(Limits.memory_bytes // 2**20,
+                        help="Address-space limit of the student process (MiB).").tag(config=True)
 
     strip_hidden_sections = Bool(
         True, help="Remove '### BEGIN/END HIDDEN TESTS' sections from test cells of the "
@@ -36,7 +45,10 @@ class GradeWithHiddenSuites(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         workdir = resources.get("metadata", {}).get("path") or None
-        result = grading.grade_notebook(nb, info["assignment"], info["student"], workdir=workdir)
+        limits = Limits(call_seconds=self.call_seconds, cell_seconds=self.cell_seconds,
+                        memory_bytes=self.memory_mb * 2**20)
+        result = grading.grade_notebook(nb, info["assignment"], info["student"], workdir=workdir,
+                                        limits=limits)
         self.log.info("%s/%s: %s of %s points", info["assignment"], info["student"],
                       result.score, result.max_score)
         write_results(nb, result, self.strip_hidden_sections)
@@ -44,7 +56,14 @@ class GradeWithHiddenSuites(NbGraderPreprocessor):
 
 
 def write_results(nb, result, strip_hidden=True):
-    """Put each cell's summary and score under its test cell in ``nb``."""
+    """Put each cell's summary and score under its test cell in ``nb``.
+
+    A test cell the student deleted (or whose metadata they stripped) is put
+    back from the source notebook first, so its score is stored rather than
+    silently missing. (nbgrader's own ``add_missing_cells`` fails on
+    duplicated or stripped cells, hence this.)
+    """
+    restore_test_cells(nb, course.week(result.assignment))
     by_id = {cell.grade_id: cell for cell in result.cells}
     for cell in nb.cells:
         if cell.cell_type != "code" or not notebooks.is_test_cell(cell):
@@ -59,3 +78,58 @@ def write_results(nb, result, strip_hidden=True):
             new_output("stream", name="stdout", text=graded.summary()),
             new_output("execute_result", data={"text/plain": f"{graded.score:g}"}, execution_count=None),
         ]
+
+
+def restore_test_cells(nb, week):
+    """Insert the source's version of every test cell missing from ``nb``."""
+    present = {cell.metadata["nbgrader"]["grade_id"] for cell in nb.cells
+               if notebooks.is_test_cell(cell) and "grade_id" in cell.metadata.get("nbgrader", {})}
+    source = nbformat.read(week.source_notebook, as_version=4)
+    previous = None
+    for cell in source.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if notebooks.is_test_cell(cell) and grade_id not in present:
+            restored = copy.deepcopy(cell)
+            restored.source = HIDDEN.sub("", restored.source).rstrip()
+            nb.cells.insert(_position_after(nb, previous), restored)
+        if grade_id:
+            previous = grade_id
+
+
+def _position_after(nb, grade_id):
+    """Index just after the cell ``grade_id`` in ``nb`` (the end if it is gone)."""
+    for index, cell in enumerate(nb.cells):
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            return index + 1
+    return len(nb.cells)
+
+
+class RepairCellMetadata(NbGraderPreprocessor):
+    """Make a submission's nbgrader metadata safe before nbgrader checks it.
+
+    nbgrader aborts a whole ``autograde`` batch when one notebook has
+    cell metadata of an old schema, which duplicated cells (after
+    ``DeduplicateIds`` empties them) or a hand-edited cell produce. Here,
+    before nbgrader's own checks: a cell whose ``grade_id`` the source
+    notebook knows gets the source's metadata back (the last copy wins,
+    as in ``DeduplicateIds``); any other nbgrader metadata is removed, so
+    the cell is graded as ordinary student code.
+    """
+
+    def preprocess(self, nb, resources):
+        week = course.week(resources["nbgrader"]["assignment"])
+        source = {cell.metadata["nbgrader"]["grade_id"]: cell.metadata["nbgrader"]
+                  for cell in nbformat.read(week.source_notebook, as_version=4).cells
+                  if "grade_id" in cell.metadata.get("nbgrader", {})}
+        seen = set()
+        for cell in reversed(nb.cells):
+            meta = cell.get("metadata", {}).get("nbgrader")
+            if meta is None:
+                continue
+            grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+            if isinstance(grade_id, str) and grade_id in source and grade_id not in seen:
+                seen.add(grade_id)
+                cell.metadata["nbgrader"] = copy.deepcopy(source[grade_id])
+            else:
+                del cell.metadata["nbgrader"]
+        return nb, resources

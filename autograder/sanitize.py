@@ -1,8 +1,9 @@
 """Sanitise a submission exactly as ``nbgrader autograde`` does.
 
 ``nbgrader autograde`` first runs its sanitising preprocessors (clear
-outputs, de-duplicate grade ids, restore locked and test cells and cell
-types from the gradebook, check metadata) and only then grades. For the
+outputs, repair and de-duplicate cell metadata, restore locked and test
+cells and cell types from the gradebook, check metadata) and only then
+grades. For the
 one-notebook command to store-for-store agree with it on damaged
 notebooks (a deleted test cell, a solution cell turned into markdown,
 duplicated cells...), it runs *the same nbgrader preprocessors*, with the
@@ -22,14 +23,14 @@ from pathlib import Path
 import nbformat
 import nbgrader
 from nbgrader.api import Gradebook
-from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, ComputeChecksums, DeduplicateIds,
-                                    OverwriteCells, OverwriteKernelspec, SaveCells)
+from nbgrader.converters import Autograde
+from nbgrader.preprocessors import ComputeChecksums, SaveCells
 from traitlets.config.loader import PyFileConfigLoader
+from traitlets.utils.importstring import import_item
 
 from .course import KIT_ROOT
 
 CACHE = Path(tempfile.gettempdir()) / "dlkit-gradebooks"
-SANITIZERS = (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata)
 
 
 class DamagedNotebook(ValueError):
@@ -80,13 +81,21 @@ def sanitize(nb, week, student):
     level = quiet.level
     quiet.setLevel(logging.ERROR)
     try:
-        for step in SANITIZERS:
+        for step in sanitizers():
             nb, resources = step(config=kit_config()).preprocess(nb, resources)
     except Exception as exc:  # nbgrader raises plain exceptions for broken metadata
         raise DamagedNotebook(f"nbgrader could not read the notebook's cells ({str(exc)[:200]})") from None
     finally:
         quiet.setLevel(level)
     return nb
+
+
+def sanitizers():
+    """``Autograde.sanitize_preprocessors`` as the kit's config sets them."""
+    config = kit_config()
+    steps = config.Autograde.sanitize_preprocessors if "sanitize_preprocessors" in config.Autograde \
+        else Autograde.sanitize_preprocessors.default_value
+    return [import_item(step) if isinstance(step, str) else step for step in steps]
 
 
 def _resources(week, db_url, student):

@@ -60,6 +60,7 @@ class StudentProcess:
         self.generation = 0
         self.cell_errors = []
         self.restarts = 0
+        self.sent = 0  # request counter: each reply must echo its request's number
         self.bad_cells = {}  # cell index -> error dict: cells that hang or crash are skipped
         self.poisoned = {}  # call target -> the exception it caused: not called again
 
@@ -139,9 +140,13 @@ class StudentProcess:
 
     # -- requests -------------------------------------------------------
     def _exchange(self, request, seconds, what):
+        self.sent += 1
+        request = {**request, "id": self.sent}
         try:
             protocol.send(self.to_worker, request)
             reply = protocol.read_reply(self.from_worker, time.monotonic() + seconds, self.generation)
+            if reply.get("id") != self.sent:
+                raise BadReply(f"{what}: the notebook's code wrote into the grader's channel")
         except TimedOut:
             self.close()
             raise TimedOut(f"{what} did not finish within {seconds:g} s and was stopped "
@@ -222,6 +227,8 @@ class StudentProcess:
         result = Reply(self._value(reply.get("value")), self._warnings(reply))
         if return_args:
             result.args = self._value(reply.get("args"))
+            if type(result.args) is not tuple or len(result.args) != len(args):
+                raise BadReply(f"{what}: the arguments did not come back")
         if count_lines:
             result.lines = int(reply.get("lines", 0))
         return result
@@ -294,6 +301,8 @@ def _exit_code(proc, wait=1.0):
 def _death(code):
     if code is None:
         return "it stopped answering"
+    if code > 128 and code - 128 in signal.valid_signals():
+        code = 128 - code  # bubblewrap reports a child killed by signal N as 128 + N
     if code < 0:
         name = signal.Signals(-code).name
         hint = {"SIGSEGV": "a segmentation fault", "SIGKILL": "killed, probably by the memory limit",

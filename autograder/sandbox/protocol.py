@@ -15,10 +15,9 @@ import time
 import numpy as np
 
 from .errors import BadReply, Crashed, TimedOut
-from .worker import HEADER, PLAIN_KINDS, decode, encode
+from .worker import HEADER, MAX_ITEMS, PLAIN_KINDS, decode, encode
 
 MAX_FRAME = 256 * 1024 * 1024  # bytes in one reply; bigger means a runaway result
-MAX_ITEMS = 5_000_000  # elements in one array
 MAX_DEPTH = 20  # nesting of lists / tuples / dicts
 
 __all__ = ["Handle", "Ref", "Expr", "encode_args", "read_reply", "send", "check_plain"]
