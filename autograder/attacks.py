@@ -19,7 +19,6 @@ import dataclasses
 
 import nbformat
 
-from .simulated_class import with_reference
 from .solution_cells import solution_cells
 
 WEEK = "week01"
@@ -227,6 +226,8 @@ ATTACKS = [
 
 def reference_notebook(week):
     """week01's release with the reference code pasted in."""
+    from .simulated_class import with_reference  # simulated_class uses this module too
+
     return with_reference(nbformat.read(week.release_notebook, as_version=4),
                           nbformat.read(week.source_notebook, as_version=4))
 

@@ -9,14 +9,19 @@ benchmark.
   catalogue;
 * ``edits_tests``: a known-wrong answer whose author also rewrote the
   public test cells so they "pass" (nbgrader restores the cells, and the
-  hidden suites grade anyway).
+  hidden suites grade anyway);
+* week01 only: ``honest_wrong`` and ``cheater``, the same wrong sigmoid,
+  once honestly and once with a cheat from :mod:`autograder.attacks`: the
+  cheater earns exactly what the honest student earns.
 """
+
+CHEAT = "monkeypatch_numpy"
 
 import copy
 
 import nbformat
 
-from . import catalogue
+from . import attacks, catalogue
 from .solution_cells import solution_cells, strip_markers
 
 
@@ -54,6 +59,12 @@ def students(week, wrong_count=3):
     if answers:
         cohort["edits_tests"] = (f"{answers[0].id}, and rewrote the public test cells to pass",
                                  editing_test_cells(catalogue.apply(reference, answers[0])))
+    if week.id == attacks.WEEK:
+        cheat = attacks.by_id(CHEAT)
+        honest_nb = attacks.honest(reference)
+        cheater_nb = nbformat.reads(cheat.build(reference)[attacks.NOTEBOOK].decode(), as_version=4)
+        cohort["honest_wrong"] = ("a straight line instead of the sigmoid (honest mistake)", honest_nb)
+        cohort["cheater"] = (f"the same mistake, and {cheat.description}", cheater_nb)
     return cohort
 
 
