@@ -8,7 +8,6 @@
 """
 
 import dataclasses
-import json
 import tempfile
 from pathlib import Path
 
@@ -99,12 +98,20 @@ def _belongs(grade_id, exercise, week):
 
 
 def _check_release_text(report, week, reference, release_dir):
-    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(Path(release_dir).rglob("*"))
-                     if p.is_file())
+    """Whole lines are compared (a docstring may say "returns param" while
+    the solution says ``return param``); markers are searched anywhere."""
+    text, lines = "", set()
+    for path in sorted(Path(release_dir).rglob("*")):
+        if path.is_file():
+            content = path.read_text(encoding="utf-8")
+            text += content
+            if path.suffix == ".ipynb":
+                content = "\n".join(cell.source for cell in nbformat.reads(content, as_version=4).cells)
+            lines |= {line.strip() for line in content.splitlines()}
     secret_lines = set()
     for cell in solution_cells(reference).values():
         secret_lines |= _between(cell.source, BEGIN, END)
-    solution_hits = sorted(line for line in secret_lines if _json_text(line) in text)
+    solution_hits = sorted(secret_lines & lines)
     report.add("release has no solution code", not solution_hits and BEGIN not in text,
                "; ".join(solution_hits[:3]))
 
@@ -114,7 +121,7 @@ def _check_release_text(report, week, reference, release_dir):
     for suite_file in week.suite_dir.rglob("*.py"):
         hidden |= {line.strip() for line in suite_file.read_text(encoding="utf-8").splitlines()
                    if len(line.strip()) >= TEXT_MIN and not line.strip().startswith(("import ", "from ", "#"))}
-    hidden_hits = sorted(line for line in hidden if _json_text(line) in text)
+    hidden_hits = sorted(hidden & lines)
     report.add("release has no hidden test text", not hidden_hits and "BEGIN HIDDEN TESTS" not in text,
                "; ".join(hidden_hits[:3]))
 
@@ -130,11 +137,6 @@ def _between(source, begin, end):
         elif inside and len(stripped) >= 12 and not stripped.startswith("#"):
             lines.add(stripped)
     return lines
-
-
-def _json_text(line):
-    """A line as it appears inside a notebook's JSON string."""
-    return json.dumps(line)[1:-1]
 
 
 def _failures(result):
