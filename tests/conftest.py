@@ -51,3 +51,9 @@ def blank_release(week01, tmp_path):
     folder = tmp_path / "bob"
     folder.mkdir()
     return Path(shutil.copy(week01.release_notebook, folder / "activations.ipynb"))
+
+
+def pytest_report_header(config):
+    from autograder.sandbox import confine
+
+    return f"student code confined by: {confine.describe()}"
