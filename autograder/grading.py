@@ -128,6 +128,10 @@ def _workspace(week, submission_dir, scratch):
 
 
 def _score_cells(week, outcomes):
+    known = {cell.grade_id for cell in week.test_cells}
+    strays = sorted({o.cell for o in outcomes} - known)
+    if strays:
+        raise runner.SuiteProblem(f"hidden tests are marked for cells the notebook lacks: {strays}")
     results = []
     for test_cell in week.test_cells:
         mine = [o for o in outcomes if o.cell == test_cell.grade_id]

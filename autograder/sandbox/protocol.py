@@ -60,6 +60,10 @@ def encode_args(value):
     if isinstance(value, list):
         return [encode_args(v) for v in value]
     if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            # JSON would turn (2, 1) into "[2, 1]" silently: refuse instead
+            raise TypeError("only str dict keys can be sent to the student process; build the dict "
+                            "there with an Expr")
         return {"__dict__": [[k, encode_args(v)] for k, v in value.items()]}
     return encode(value)
 
