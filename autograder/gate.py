@@ -9,6 +9,7 @@
 
 import dataclasses
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -54,23 +55,25 @@ def run_gate(week_id):
     report = GateReport(week_id)
     reference = nbformat.read(week.source_notebook, as_version=4)
 
-    result = grading.grade_notebook(reference, week_id, GATE_STUDENT, workdir=week.source_dir)
-    report.add("reference scores 100%", result.score == result.max_score,
-               f"{result.score:g} / {result.max_score:g}" + _failures(result))
+    with tempfile.TemporaryDirectory() as scratch, ThreadPoolExecutor(1) as background:
+        # nbgrader generates the blank release (seconds, in a subprocess)
+        # while the reference and the catalogue are graded here
+        generating = background.submit(generate_scratch, week_id, scratch)
 
-    with tempfile.TemporaryDirectory() as scratch:
-        release_dir = generate_scratch(week_id, scratch)
-        blank_path = release_dir / f"{week.notebook}.ipynb"
-        blank = grading.grade_notebook(blank_path, week_id, GATE_STUDENT)
+        result = grading.grade_notebook(reference, week_id, GATE_STUDENT, workdir=week.source_dir)
+        report.add("reference scores 100%", result.score == result.max_score,
+                   f"{result.score:g} / {result.max_score:g}" + _failures(result))
+        answers = catalogue.load(week_id)
+        report.add(f"catalogue has at least {MIN_CATALOGUE} known-wrong answers",
+                   len(answers) >= MIN_CATALOGUE, f"{len(answers)} entries")
+        for answer in answers:
+            _check_wrong_answer(report, week, reference, answer)
+
+        release_dir = generating.result()
+        blank = grading.grade_notebook(release_dir / f"{week.notebook}.ipynb", week_id, GATE_STUDENT)
         report.add("blank release scores 0", all(c.score == 0 for c in blank.cells),
                    f"{blank.score:g} / {blank.max_score:g}")
         _check_release_text(report, week, reference, release_dir)
-
-    answers = catalogue.load(week_id)
-    report.add(f"catalogue has at least {MIN_CATALOGUE} known-wrong answers", len(answers) >= MIN_CATALOGUE,
-               f"{len(answers)} entries")
-    for answer in answers:
-        _check_wrong_answer(report, week, reference, answer)
     return report
 
 
