@@ -5,7 +5,7 @@ import pytest
 
 from autograder.sandbox.errors import BadReply, Crashed, NotDefined, RaisedError, TimedOut
 from autograder.sandbox.process import Limits, StudentProcess
-from autograder.sandbox.protocol import Expr
+from autograder.sandbox.protocol import Expr, Ref
 
 QUICK = Limits(call_seconds=1.5, cell_seconds=3)
 
@@ -108,6 +108,16 @@ def test_grader_helpers_and_line_counts(tmp_path):
         small = p.invoke("loop", (np.ones(10),), count_lines=True).lines
         large = p.invoke("loop", (np.ones(1000),), count_lines=True).lines
     assert large - small >= 990 * 2
+
+
+def test_grader_helpers_defined_by_statements(tmp_path):
+    # a helper longer than a lambda: statements, then the expression naming it
+    helper = Expr("SCALE = 3.0\n\ndef scaled(f, x):\n    return SCALE * f(x)\n\nscaled\n")
+    with process("SCALE = 100.0\ndef double(x):\n    return 2 * x\n", tmp_path) as p:
+        assert p.call(helper, Ref("double"), 1.5) == 9.0  # its own SCALE, never the notebook's
+    assert helper.local()(lambda x: x + 1, 1.0) == 6.0  # the same code on the grader's side
+    with pytest.raises(SyntaxError):
+        Expr("def f():\n    pass\n").local()  # no expression at the end: no value
 
 
 def test_a_cell_that_hangs_at_start_up_costs_only_its_own_names(tmp_path):

@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from .errors import BadReply, Crashed, TimedOut
-from .worker import HEADER, MAX_ITEMS, PLAIN_KINDS, decode, encode
+from .worker import HEADER, MAX_ITEMS, PLAIN_KINDS, decode, encode, grader_helper
 
 MAX_FRAME = 256 * 1024 * 1024  # bytes in one reply; bigger means a runaway result
 MAX_DEPTH = 20  # nesting of lists / tuples / dicts
@@ -41,10 +41,22 @@ class Ref:
 
 
 class Expr:
-    """Passes a grader-written helper, a Python expression evaluated with ``np``."""
+    """Passes a grader-written helper, evaluated in the student process with only ``np``.
+
+    ``source`` is an expression (``Expr("lambda x: np.sum(x**2)")``) or
+    statements ending in one, whose value is the helper
+    (``Expr("def run(fn):\\n    ...\\nrun")``); see
+    :func:`~autograder.sandbox.worker.grader_helper`.
+    """
 
     def __init__(self, source):
         self.source = source
+
+    def local(self):
+        """The same helper evaluated here, in the grader, by the same code as in
+        the student process: expected values from the very function the
+        student's code was given."""
+        return grader_helper(self.source)
 
 
 def encode_args(value):

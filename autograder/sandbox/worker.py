@@ -14,6 +14,7 @@ float dtype (arrays as ``.npy`` bytes, written and read with
 here, in a table of handles, and the grader gets ``{"__handle__": id}``.
 """
 
+import ast
 import base64
 import contextlib
 import inspect
@@ -22,6 +23,7 @@ import json
 import os
 import struct
 import sys
+import textwrap
 import traceback
 import warnings
 
@@ -90,6 +92,30 @@ def decode(data, resolve=None):
     if resolve is not None:
         return resolve(data)
     raise TypeError(f"unexpected object in a reply: {sorted(data)[:3]}")
+
+
+# ---------------------------------------------------------- grader helpers
+# Shared with the grader too (``Expr.local``): a helper's expected values come
+# from the very code the student process runs.
+
+HELPER_FILE = "<grader helper>"
+
+
+def grader_helper(source):
+    """The value of a grader-written helper, run with only numpy in scope.
+
+    ``source`` is an expression (``lambda x: np.sum(x**2)``) or statements
+    that end in one, whose value it is, as a notebook cell's last line
+    (``def run(fn): ...`` then ``run``): helpers longer than a lambda are
+    written as plain functions. The student's names are never in scope.
+    """
+    module = ast.parse(textwrap.dedent(source), HELPER_FILE)
+    if not module.body or not isinstance(module.body[-1], ast.Expr):
+        raise SyntaxError("a grader helper must end in an expression, its value")
+    last = ast.Expression(module.body.pop().value)
+    scope = {"np": np}
+    exec(compile(module, HELPER_FILE, "exec"), scope)
+    return eval(compile(last, HELPER_FILE, "eval"), scope)
 
 
 # ------------------------------------------------------------- the framing
@@ -175,12 +201,12 @@ class Worker:
         if "__ref__" in data:
             return self.namespace[data["__ref__"]]
         if "__expr__" in data:  # a grader-written helper, e.g. a loss function
-            return eval(data["__expr__"], {"np": np})
+            return grader_helper(data["__expr__"])
         raise TypeError("unknown marker")
 
     def target(self, request):
         if "expr" in request:  # a grader-written helper, e.g. one that edits an object in place
-            return eval(request["expr"], {"np": np})
+            return grader_helper(request["expr"])
         if "handle" in request:
             obj = self.handles[request["handle"]]
             return getattr(obj, request["attr"]) if request.get("attr") else obj
