@@ -26,7 +26,7 @@ def expect(condition, message):
 def numeric(value, what):
     """``value`` as an ndarray, if it is a number or a numeric array."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.ndarray, np.generic)):
-        raise Mistake(f"{what} returned {_kind(value)}; expected a number or a numpy array")
+        raise Mistake(f"{what} returned {kind_of(value)}; expected a number or a numpy array")
     return np.asarray(value)
 
 
@@ -51,8 +51,34 @@ def expect_close(value, expected, what, hint="", rtol=RTOL, atol=ATOL):
     with np.errstate(all="ignore"):
         ok = np.allclose(array.astype(float), expected, rtol=rtol, atol=atol, equal_nan=False)
     expect(ok and np.all(np.isfinite(array) == np.isfinite(expected)),
-           f"{what} has wrong values" + _hint(hint))
+           f"{what}: wrong values" + _hint(hint))
     return array
+
+
+def diagnose(value, expected, what, hint="", mistakes=None, rtol=RTOL):
+    """:func:`expect_close`, naming the known mistake a wrong answer matches.
+
+    ``mistakes`` maps a message to the wrong value that mistake gives. A
+    wrong ``value`` that matches one (which itself differs from
+    ``expected``) fails with the first such message; any other wrong value
+    with ``hint``.
+    """
+    for message, wrong in (mistakes or {}).items():
+        if not _matches(expected, wrong, rtol) and _matches(value, wrong, rtol):
+            raise Mistake(f"{what}: wrong values" + _hint(message))
+    return expect_close(value, expected, what, hint, rtol=rtol)
+
+
+def _matches(value, expected, rtol):
+    """Same shape and values within the tolerances; False for anything else."""
+    try:
+        value, expected = np.asarray(value), np.asarray(expected)
+    except ValueError:  # a ragged list
+        return False
+    if value.shape != expected.shape or value.dtype.kind not in "biuf":
+        return False
+    with np.errstate(all="ignore"):
+        return bool(np.allclose(value.astype(float), expected, rtol=rtol, atol=ATOL))
 
 
 def expect_unchanged(before, after, what):
@@ -60,7 +86,8 @@ def expect_unchanged(before, after, what):
            f"{what} changed an array it was given; work on a copy, never on the input")
 
 
-def _kind(value):
+def kind_of(value):
+    """What a wrong return value is, for a message ("a str", "None (is a `return` missing?)")."""
     if value is None:
         return "None (is a `return` missing?)"
     return f"a {type(value).__name__}"
