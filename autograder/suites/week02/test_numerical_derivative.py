@@ -3,7 +3,8 @@ test_numerical_derivative, 3 points, and test_numerical_derivative_in_place,
 2 points).
 
 The functions differentiated are grader-written (``Expr``), evaluated in
-the student process; the same source is evaluated here for the reference.
+the student process; the same source is evaluated here for the reference
+(``Expr.local()``).
 The lecture's pattern ``f = lambda _: loss()`` (a loss that ignores its
 argument and reads the array itself) is built inside the student process,
 as a closure over the very array handed to the student's function.
@@ -27,11 +28,6 @@ WEIGHTED_CUBIC = Expr("lambda x: " + CUBIC.format(x="x"))
 MATRIX_LOSS = Expr("lambda W: float(np.sum(np.sin(W @ W.T)) + np.sum(W)**2)")
 # the lecture's pattern: the loss ignores its argument and reads x through a closure
 LECTURE_PATTERN = Expr("lambda nd, x: nd(lambda _: " + CUBIC.format(x="x") + ", x)")
-
-
-def local(expr):
-    """The grader's own copy of a helper function."""
-    return eval(expr.source, {"np": np})
 
 
 def allclose(a, b):
@@ -77,14 +73,14 @@ SHAPES = {"1-D (5,)": (5,), "2-D (3,2)": (3, 2), "3-D (2,2,3)": (2, 2, 3)}
 @pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
 def test_values(student, rng, shape):
     x = rng.normal(size=shape)
-    check_gradient(student.call("numerical_derivative", WEIGHTED_CUBIC, x), local(WEIGHTED_CUBIC), x,
+    check_gradient(student.call("numerical_derivative", WEIGHTED_CUBIC, x), WEIGHTED_CUBIC.local(), x,
                    f"numerical_derivative(f, x) for x of shape {shape}")
 
 
 @pytest.mark.cell(CELL)
 def test_function_of_a_matrix(student, rng):
     W = rng.normal(size=(2, 3))
-    check_gradient(student.call("numerical_derivative", MATRIX_LOSS, W), local(MATRIX_LOSS), W,
+    check_gradient(student.call("numerical_derivative", MATRIX_LOSS, W), MATRIX_LOSS.local(), W,
                    "numerical_derivative(f, W) for a loss of the whole matrix W (2, 3)")
 
 
@@ -94,9 +90,9 @@ def test_honours_delta_x(student, rng):
     value = student.call("numerical_derivative", WEIGHTED_CUBIC, x, delta_x=1e-2)
     what = "numerical_derivative(f, x, delta_x=1e-2)"
     try:
-        check_gradient(value, local(WEIGHTED_CUBIC), x, what, delta_x=1e-2)
+        check_gradient(value, WEIGHTED_CUBIC.local(), x, what, delta_x=1e-2)
     except Mistake:
-        if allclose(np.asarray(value, dtype=float), ref.numerical_derivative(local(WEIGHTED_CUBIC), x.copy())):
+        if allclose(np.asarray(value, dtype=float), ref.numerical_derivative(WEIGHTED_CUBIC.local(), x.copy())):
             raise Mistake(f"{what} ignored its delta_x argument (it used 1e-4)") from None
         raise
 
@@ -119,7 +115,7 @@ def test_lecture_pattern_loss_reads_x(student, rng, shape, order):
         raise Mistake(f"{what} is all zeros: {copy_hint}")
     expect(np.array_equal(reply.args[1], x), f"{what}: x was not restored after the call")
     # reading x through a closure or through the argument gives the same derivative
-    check_gradient(got, local(WEIGHTED_CUBIC), x, what)
+    check_gradient(got, WEIGHTED_CUBIC.local(), x, what)
 
 
 def small_and_ordinary_values(rng, shape):
@@ -149,7 +145,7 @@ def test_restores_x_exactly(student, rng, shape):
         raise Mistake(f"{what} restored x only approximately: x + Δx - Δx is not always x in floating "
                       "point; keep the original value (tmp_val = x[idx]) and assign it back "
                       "(x[idx] = tmp_val)")
-    check_gradient(reply.value, local(WEIGHTED_CUBIC), x, what)
+    check_gradient(reply.value, WEIGHTED_CUBIC.local(), x, what)
 
 
 @pytest.mark.cell(IN_PLACE)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from autograder.checks import call_strict, expect_close, expect_float64
+from autograder.checks import call_strict, diagnose, expect_close, expect_float64
 from solutions import week04 as ref
 
 pytestmark = pytest.mark.cell("test_a_node")
@@ -12,7 +12,7 @@ HINT = "a_j = sigmoid(z_j): use the provided sigmoid"
 
 
 @pytest.mark.parametrize("shape", [(), (7,), (3, 4)], ids=["scalar", "vector", "matrix"])
-def test_values(student, rng, diagnose, shape):
+def test_values(student, rng, shape):
     z = rng.normal(0.0, 3.0, size=shape)
     z = float(z) if shape == () else z
     diagnose(student.call("a_node", z), ref.a_node(z), f"a_node(z) for z of shape {shape}", HINT,

@@ -9,7 +9,7 @@ notebook imports from lecture_lib.
 import numpy as np
 import pytest
 
-from autograder.checks import (LARGE, LOOP_LINES, SMALL, Mistake, expect, expect_close,
+from autograder.checks import (LARGE, LOOP_LINES, SMALL, Mistake, diagnose, expect, expect_close,
                                expect_float64, expect_unchanged)
 from autograder.sandbox.errors import RaisedError
 from solutions import week04 as ref
@@ -41,7 +41,7 @@ def forward(independent, X, params, **options):
         raise
 
 
-def check_values(diagnose, cache, X, params, what):
+def check_values(cache, X, params, what):
     expected = ref.feed_forward(X, params)
     expect(isinstance(cache, dict), f"{what} should return the cache dict")
     for key, value in expected.items():
@@ -80,13 +80,13 @@ def test_cache_keys(independent, rng, sizes):
 
 
 @pytest.mark.parametrize("sizes", NETWORKS.values(), ids=NETWORKS.keys())
-def test_values(independent, diagnose, rng, sizes):
+def test_values(independent, rng, sizes):
     X, params = rng.normal(size=(5, sizes[0])), make_params(rng, sizes)
     cache = forward(independent, X, params).value
-    check_values(diagnose, cache, X, params, f"a {len(sizes)}-layer network")
+    check_values(cache, X, params, f"a {len(sizes)}-layer network")
 
 
-def test_input_layer_is_x(independent, diagnose, rng):
+def test_input_layer_is_x(independent, rng):
     X = rng.integers(0, 2, size=(4, 2))
     params = make_params(rng, (2, 3, 1))
     cache = forward(independent, X, params).value
@@ -96,11 +96,11 @@ def test_input_layer_is_x(independent, diagnose, rng):
     expect_float64(A1, "cache['A1'] for an integer X")
 
 
-def test_single_1d_sample(independent, diagnose, rng):
+def test_single_1d_sample(independent, rng):
     params = make_params(rng, (3, 4, 2))
     x = rng.normal(size=3)
     cache = forward(independent, x, params).value
-    check_values(diagnose, cache, x, params, "one 1-D sample x (3,)")
+    check_values(cache, x, params, "one 1-D sample x (3,)")
 
 
 def test_keeps_inputs(independent, rng):

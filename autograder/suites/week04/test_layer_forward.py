@@ -8,7 +8,7 @@ notebook imports that very function from lecture_lib).
 import numpy as np
 import pytest
 
-from autograder.checks import (Mistake, expect, expect_close, expect_float64,
+from autograder.checks import (Mistake, diagnose, expect, expect_close, expect_float64,
                                expect_unchanged, expect_vectorised)
 from autograder.sandbox.errors import RaisedError
 from autograder.sandbox.protocol import Expr
@@ -39,7 +39,7 @@ def layer(student, A_prev, W, b, **kwargs):
     return out
 
 
-def check_Z(diagnose, Z, A_prev, W, b, what):
+def check_Z(Z, A_prev, W, b, what):
     m, n_next = len(A_prev), W.shape[1]
     if isinstance(Z, np.ndarray) and Z.shape == (n_next, n_next) != (m, n_next):
         raise Mistake(f"{what} has shape {Z.shape}, expected {(m, n_next)} — {COLUMN}")
@@ -52,22 +52,22 @@ def check_Z(diagnose, Z, A_prev, W, b, what):
 
 
 @pytest.mark.parametrize("dims", BATCHES.values(), ids=BATCHES.keys())
-def test_batch(student, rng, diagnose, dims):
+def test_batch(student, rng, dims):
     m, n_prev, n_next = dims
     A_prev, W, b = rng.normal(size=(m, n_prev)), rng.normal(size=(n_prev, n_next)), rng.normal(size=n_next)
     Z, A = layer(student, A_prev, W, b, activation=TANH)
-    Z = check_Z(diagnose, Z, A_prev, W, b, f"Z for A_prev {A_prev.shape}, W {W.shape}")
+    Z = check_Z(Z, A_prev, W, b, f"Z for A_prev {A_prev.shape}, W {W.shape}")
     expect_close(A, np.tanh(A_prev @ W + b), "A with activation=tanh",
                  "A = activation(Z): call the activation you are given")
 
 
-def test_one_sample_row(student, rng, diagnose):
+def test_one_sample_row(student, rng):
     A_prev, W, b = rng.normal(size=(1, 3)), rng.normal(size=(3, 4)), rng.normal(size=4)
     Z, _ = layer(student, A_prev, W, b, activation=IDENTITY)
-    check_Z(diagnose, Z, A_prev, W, b, "Z for a batch of one sample, A_prev (1, 3)")
+    check_Z(Z, A_prev, W, b, "Z for a batch of one sample, A_prev (1, 3)")
 
 
-def test_single_1d_sample(student, rng, diagnose):
+def test_single_1d_sample(student, rng):
     A_prev, W, b = rng.normal(size=3), rng.normal(size=(3, 2)), rng.normal(size=2)
     Z, A = layer(student, A_prev, W, b, activation=TANH)
     diagnose(Z, A_prev @ W + b, "Z for one 1-D sample A_prev (3,)",

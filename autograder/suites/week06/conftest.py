@@ -11,12 +11,12 @@ sides, so expected values match bit for bit.
 import numpy as np
 import pytest
 
-from autograder.checks import ATOL, RTOL, Mistake, expect_close
+from autograder.checks import Mistake
 from autograder.sandbox.errors import RaisedError
-from autograder.sandbox.protocol import Expr, Ref
+from autograder.stand_ins import StandIns
 
 # Runs in the student process (only numpy there) and, for expected values, in the grader.
-HELPERS = '''
+STAND_INS = StandIns('''
 def _sigmoid(z):
     return np.exp(-np.logaddexp(0.0, -z))
 
@@ -37,21 +37,6 @@ def backward(X, T, params, cache):  # the grader's stand-in
         dZ = (dZ @ params[f"W{l}"].T) * A_prev * (1.0 - A_prev)
     return grads
 
-STAND_INS = {"rel_error": rel_error, "backward": backward}
-
-def run(fn, *args, **kwargs):
-    names = getattr(fn, "__globals__", {})
-    saved = {k: names[k] for k in STAND_INS if k in names}
-    names.update(STAND_INS)
-    try:
-        return fn(*args, **kwargs)
-    finally:
-        for k in STAND_INS:
-            if k in saved:
-                names[k] = saved[k]
-            else:
-                names.pop(k, None)
-
 def network_loss(params, X, T):
     A, l = X, 2
     while f"W{l}" in params:
@@ -68,16 +53,7 @@ def train_step(fn, X, T, params, lr):
     originals = dict(params)
     loss = run(fn, X, T, params, lr)
     return loss, params, originals, X, T
-'''
-GRADER_SIDE = {"np": np}
-exec(HELPERS, GRADER_SIDE)
-
-
-def _helper(name):
-    return Expr(f'(lambda ns: (exec({HELPERS!r}, ns), ns[{name!r}])[1])({{"np": np}})')
-
-
-RUN, CHECK_GRADIENTS, TRAIN_STEP = _helper("run"), _helper("check_gradients"), _helper("train_step")
+''', ["rel_error", "backward"])
 NO_ARGUMENT = ("loss_fn takes no argument: it reads params, whose arrays the numerical derivative "
                "perturbs in place (f = lambda _: loss_fn())")
 
@@ -99,17 +75,7 @@ def network(rng):
 @pytest.fixture
 def network_loss():
     """``network_loss(params, X, T)``: the grader's loss, the same code the student process runs."""
-    return GRADER_SIDE["network_loss"]
-
-
-@pytest.fixture
-def independent(student):
-    """``independent(name, *args, count_lines=False)`` → Reply, with correct stand-ins."""
-    def call(name, *args, count_lines=False, **kwargs):
-        student.require(name)
-        return student.invoke(RUN, (Ref(name), *args), kwargs, count_lines=count_lines,
-                              what=f"{name}(...)")
-    return call
+    return STAND_INS.local("network_loss")
 
 
 @pytest.fixture
@@ -120,10 +86,9 @@ def check_gradients(student):
     reads the very params dict it is given, in the student process.
     """
     def call(params, grads, X, T, **kwargs):
-        student.require("gradient_check")
         try:
-            return student.invoke(CHECK_GRADIENTS, (Ref("gradient_check"), params, grads, X, T), kwargs,
-                                  what="gradient_check(...)").value
+            return STAND_INS.invoke(student, "gradient_check", params, grads, X, T,
+                                    helper="check_gradients", **kwargs).value
         except RaisedError as exc:
             if exc.exc_type == "TypeError" and "argument" in exc.exc_message:
                 raise Mistake(f"{exc} — {NO_ARGUMENT}") from None
@@ -135,34 +100,5 @@ def check_gradients(student):
 def train_step(student):
     """``train_step(X, T, params, lr)`` → (loss, params after, the original arrays after, X, T)."""
     def call(X, T, params, lr):
-        student.require("train_step_backprop")
-        return student.invoke(TRAIN_STEP, (Ref("train_step_backprop"), X, T, params, lr),
-                              what="train_step_backprop(...)").value
+        return STAND_INS.invoke(student, "train_step_backprop", X, T, params, lr, helper="train_step").value
     return call
-
-
-def _close(value, expected, rtol=RTOL, atol=ATOL):
-    try:
-        value, expected = np.asarray(value), np.asarray(expected)
-    except ValueError:  # a ragged list
-        return False
-    if value.shape != expected.shape or value.dtype.kind not in "biuf":
-        return False
-    with np.errstate(all="ignore"):
-        return bool(np.allclose(value.astype(float), expected, rtol=rtol, atol=atol))
-
-
-@pytest.fixture
-def diagnose():
-    """``diagnose(value, expected, what, hint, mistakes={message: wrong_value}, rtol=RTOL)``.
-
-    Passes if ``value`` matches ``expected``; otherwise names the first
-    known mistake it matches (one that differs from the right answer), else
-    gives ``hint``.
-    """
-    def check(value, expected, what, hint, mistakes=None, rtol=RTOL):
-        for message, wrong in (mistakes or {}).items():
-            if not _close(expected, wrong, rtol) and _close(value, wrong, rtol):
-                raise Mistake(f"{what} has wrong values — {message}")
-        return expect_close(value, expected, what, hint, rtol=rtol)
-    return check

@@ -7,7 +7,7 @@ feed_forward, so only backward itself is graded here.
 import numpy as np
 import pytest
 
-from autograder.checks import LARGE, LOOP_LINES, SMALL, Mistake, expect, expect_unchanged
+from autograder.checks import LARGE, LOOP_LINES, SMALL, Mistake, diagnose, expect, expect_unchanged
 from autograder.sandbox.errors import RaisedError
 from solutions import week06 as ref
 
@@ -79,7 +79,7 @@ def check_shapes(grads, params, what):
                    f"{param.shape}; db sums dZ over the samples (the rows): one value per node")
 
 
-def check_values(diagnose, grads, expected, params, cache, T, what):
+def check_values(grads, expected, params, cache, T, what):
     variants = {kind: variant(params, cache, T, kind) for kind in MISTAKES}
     # from the output layer back, so the first mismatch names the nearest cause
     for key in sorted(params, key=lambda k: (-int(k[1:]), k)):
@@ -90,22 +90,22 @@ def check_values(diagnose, grads, expected, params, cache, T, what):
 
 
 @pytest.mark.parametrize("sizes", NETWORKS.values(), ids=NETWORKS.keys())
-def test_gradients(student, network, diagnose, sizes):
+def test_gradients(student, network, sizes):
     X, T, params = network(sizes, 5)
     grads, expected, cache = gradients(student, X, T, params)
     what = f"{len(sizes)}-layer network"
     check_shapes(grads, params, what)
-    check_values(diagnose, grads, expected, params, cache, T, what)
+    check_values(grads, expected, params, cache, T, what)
 
 
-def test_square_layers(student, network, diagnose):
+def test_square_layers(student, network):
     X, T, params = network((3, 3, 3, 1), 4)
     grads, expected, cache = gradients(student, X, T, params)
-    check_values(diagnose, grads, expected, params, cache, T, "network with square weight matrices")
+    check_values(grads, expected, params, cache, T, "network with square weight matrices")
 
 
 @pytest.mark.parametrize("sizes", [(3, 1), (2, 3, 1)], ids=["2-layer", "3-layer"])
-def test_targets_shaped_m(student, network, diagnose, sizes):
+def test_targets_shaped_m(student, network, sizes):
     X, T, params = network(sizes, 6)
     T = T[:, 0]  # (m,) against A_L (m, 1)
     grads, expected, cache = gradients(student, X, T, params)
@@ -113,14 +113,14 @@ def test_targets_shaped_m(student, network, diagnose, sizes):
         expect(np.shape(grads[key]) == param.shape,
                f"with T of shape (m,) the gradient {key} has shape {np.shape(grads[key])}, expected "
                f"{param.shape}: {TARGETS_M}")
-    check_values(diagnose, grads, expected, params, cache, T, "network with targets T (m,)")
+    check_values(grads, expected, params, cache, T, "network with targets T (m,)")
 
 
-def test_one_sample_batch(student, network, diagnose):
+def test_one_sample_batch(student, network):
     X, T, params = network((3, 4, 2), 1)
     grads, expected, cache = gradients(student, X, T, params)
     check_shapes(grads, params, "a batch of one sample X (1, 3)")
-    check_values(diagnose, grads, expected, params, cache, T, "batch of one sample")
+    check_values(grads, expected, params, cache, T, "batch of one sample")
 
 
 def test_keeps_inputs(student, network):

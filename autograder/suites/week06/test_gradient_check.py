@@ -8,7 +8,7 @@ replaced by a correct one while gradient_check runs.
 import numpy as np
 import pytest
 
-from autograder.checks import Mistake, expect, expect_unchanged
+from autograder.checks import Mistake, diagnose, expect, expect_unchanged
 from solutions import week06 as ref
 
 pytestmark = pytest.mark.cell("test_gradient_check")
@@ -58,7 +58,7 @@ def test_exact_gradients_pass(network, check_gradients):
 
 
 @pytest.mark.parametrize("sizes", [(2, 3, 1), (3, 4, 3, 2)], ids=["3-layer", "4-layer"])
-def test_worst_key(network, network_loss, check_gradients, diagnose, sizes):
+def test_worst_key(network, network_loss, check_gradients, sizes):
     X, T, params = network(sizes, 4)
     keys = list(params)
     grads = scaled(ref.backward(X, T, params, ref.feed_forward(X, params)), {keys[-1]: 3.0, keys[1]: 1.5})
@@ -71,7 +71,7 @@ def test_worst_key(network, network_loss, check_gradients, diagnose, sizes):
               f"loss_fn reads params: {COPY}": 1.0}, rtol=RTOL)
 
 
-def test_uses_delta_x(network, network_loss, check_gradients, diagnose):
+def test_uses_delta_x(network, network_loss, check_gradients):
     X, T, params = network((2, 3, 1), 4)
     grads = ref.backward(X, T, params, ref.feed_forward(X, params))
     value, _, _ = check_gradients(params, grads, X, T, delta_x=0.2)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from autograder.checks import call_strict, expect
+from autograder.checks import call_strict, diagnose, expect
 from solutions import week06 as ref
 
 pytestmark = pytest.mark.cell("test_rel_error")
@@ -19,7 +19,7 @@ def as_float(value, what):
 
 
 @pytest.mark.parametrize("shape", [(), (8,), (3, 4)], ids=["scalar", "vector", "matrix"])
-def test_values(student, rng, diagnose, shape):
+def test_values(student, rng, shape):
     a = rng.normal(size=shape)
     b = a + rng.normal(0.0, 0.3, size=shape) * np.abs(a)
     a, b = (float(a), float(b)) if shape == () else (a, b)
@@ -35,7 +35,7 @@ def test_values(student, rng, diagnose, shape):
     diagnose(out, ref.rel_error(a, b), f"rel_error for arrays of shape {shape}", HINT, mistakes)
 
 
-def test_worst_element(student, diagnose):
+def test_worst_element(student):
     a, b = np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.0, 1.0, 4.0])
     diagnose(student.call("rel_error", a, b), 0.5, "rel_error with one differing element",
              HINT, {"report the WORST element (np.max), not the mean": 0.125})
@@ -48,7 +48,7 @@ def test_zeros_give_zero_without_warning(student):
     expect(value == 0.0, "rel_error of two zero arrays should be 0 (0 / max(1e-8, 0))")
 
 
-def test_floor_for_tiny_values(student, diagnose):
+def test_floor_for_tiny_values(student):
     a, b = np.array([1e-10, 0.5]), np.array([0.0, 0.5])
     out = student.call("rel_error", a, b)
     diagnose(out, 0.01, "rel_error for a gradient of 1e-10 against 0", HINT + " (the floor 1e-8 keeps "

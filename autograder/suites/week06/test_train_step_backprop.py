@@ -8,7 +8,7 @@ replaced by a correct one while the step runs.
 import numpy as np
 import pytest
 
-from autograder.checks import expect, expect_unchanged
+from autograder.checks import diagnose, expect, expect_unchanged
 from solutions import week06 as ref
 
 pytestmark = pytest.mark.cell("test_train_step_backprop")
@@ -63,7 +63,7 @@ def step_variant(X, T, params, lr, kind):
     return p
 
 
-def check_step(diagnose, result, X, T, params, lr, what):
+def check_step(result, X, T, params, lr, what):
     loss, after, originals, _, _ = result
     expected = copy(params)
     expected_loss = ref.train_step_backprop(X, T, expected, lr)
@@ -85,19 +85,19 @@ def check_step(diagnose, result, X, T, params, lr, what):
 
 
 @pytest.mark.parametrize("hidden", [4, 3], ids=["xor-2-4-1", "xor-2-3-1"])
-def test_xor_step(train_step, diagnose, rng, hidden):
+def test_xor_step(train_step, rng, hidden):
     params = xor_params(rng, hidden)
     lr = float(rng.uniform(0.2, 1.0))
     result = train_step(XOR_X, XOR_T, params, lr)
-    check_step(diagnose, result, XOR_X, XOR_T, params, lr, f"the XOR network 2-{hidden}-1")
+    check_step(result, XOR_X, XOR_T, params, lr, f"the XOR network 2-{hidden}-1")
 
 
 @pytest.mark.parametrize("sizes", [(3, 4, 3, 2), (4, 2)], ids=["4-layer", "2-layer"])
-def test_any_depth(train_step, network, diagnose, rng, sizes):
+def test_any_depth(train_step, network, rng, sizes):
     X, T, params = network(sizes, 5)
     lr = float(rng.uniform(0.05, 0.3))
     result = train_step(X, T, params, lr)
-    check_step(diagnose, result, X, T, params, lr, f"a {len(sizes)}-layer network")
+    check_step(result, X, T, params, lr, f"a {len(sizes)}-layer network")
 
 
 def test_in_place(train_step, rng):
@@ -111,11 +111,11 @@ def test_in_place(train_step, rng):
                "change the existing array in place (-=)")
 
 
-def test_targets_shaped_m(train_step, diagnose, rng):
+def test_targets_shaped_m(train_step, rng):
     params = xor_params(rng, 3)
     T = XOR_T[:, 0]  # (m,) against A_L (m, 1)
     result = train_step(XOR_X, T, params, 0.5)
-    check_step(diagnose, result, XOR_X, T, params, 0.5, "the XOR network with targets T (m,)")
+    check_step(result, XOR_X, T, params, 0.5, "the XOR network with targets T (m,)")
 
 
 def test_keeps_data(train_step, network):
