@@ -9,8 +9,9 @@ STAMP  := $(VENV)/.installed
 # instructor flag to load the reference solutions when grading
 RUN    := PATH="$(BIN):$$PATH" DLKIT_INSTRUCTOR=1 $(BIN)/python
 WEEK   ?= week01
+N      ?= 100
 
-.PHONY: demo test release gate sync clean
+.PHONY: demo test release gate sync bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -29,11 +30,14 @@ test: $(STAMP)  ## the kit's own tests
 gate: $(STAMP)  ## the release gate for WEEK, without releasing
 	$(RUN) -m autograder gate $(WEEK)
 
-release: $(STAMP)  ## gate, then nbgrader generate_assignment into release/WEEK
-	$(RUN) -m autograder release $(WEEK)
+release: $(STAMP)  ## gate, then refresh the kit's committed release/WEEK (a course folder: see README)
+	$(RUN) -m autograder build-release $(WEEK)
 
 sync: $(STAMP)  ## rewrite WEEK's solution cells from solutions/WEEK.py
 	$(RUN) -m autograder sync-solutions $(WEEK)
 
+bench: $(STAMP)  ## N submissions of WEEK: the kit's grade (--jobs 1, 2) vs plain nbgrader autograde
+	$(RUN) -m autograder bench --week $(WEEK) -n $(N)
+
 clean:
-	rm -rf demo-course submitted autograded feedback gradebook.db
+	rm -rf demo-course bench-course submitted autograded feedback exchange gradebook.db

@@ -1,57 +1,90 @@
-"""``make demo``: a whole course cycle in a fresh course folder.
+"""``make demo``: a whole course cycle in a fresh course folder, as its staff would run it.
 
-For each week: run the release gate, release with nbgrader
-(``generate_assignment``), hand in a simulated class (see
-:mod:`autograder.simulated_class`), ``nbgrader autograde`` it through the
-kit's preprocessor, ``generate_feedback``, ``export`` the grades, and print
-a per-student, per-exercise table read back from nbgrader's gradebook.
+For each week: the TA releases it by its date (``release``: date, gate,
+``generate_assignment``, due date, exchange, LMS zip); simulated students
+(:mod:`autograder.simulated_class`) fetch it and submit through the local
+exchange with nbgrader's own commands, one of them late; the instructor
+``collect``\\ s and ``grade``\\ s in parallel (feedback, CSV exports, class
+report), and the demo prints the per-student, per-cell table read back
+from nbgrader's gradebook.
+
+The demo course's calendar is the kit's table moved so that today sits
+where 2026-11-29 sits in it (week01 and week02 open, week03 opening
+tomorrow): weeks not open yet are released with ``force``, as a TA
+rehearsing would, and say so.
 """
 
+import datetime as dt
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-
-from . import course, simulated_class
-from .gate import run_gate
+from . import classroom, course, exchange, schedule, simulated_class
+from .folder import create
 from .gradebook_view import cell_scores, format_table
-from .release import new_course, nbgrader
+from .parallel import grade_week
+from .publish import GateFailed, release_week
+
+ANCHOR = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+LATE_BY = dt.timedelta(hours=26)  # the late student's delay: two started days
 
 
-def run_demo(folder="demo-course", week_ids=None):
+def demo_table(at=None):
+    """The kit's course table, its dates moved by whole days so ``at`` falls where ANCHOR does."""
+    days = (schedule.now(at) - ANCHOR).days
+    return schedule.shift_text((course.KIT_ROOT / schedule.TABLE).read_text(encoding="utf-8"),
+                               dt.timedelta(days=days))
+
+
+def run_demo(folder="demo-course", week_ids=None, jobs=None):
     started = time.monotonic()
     week_ids = week_ids or list(course.weeks())
     root = Path(folder).resolve()
     if root.exists():
         shutil.rmtree(root)
-    new_course(root, week_ids)
+    course_folder = create(root, week_ids, table_text=demo_table())
     print(f"course folder: {root}")
-    db_url = f"sqlite:///{root / 'gradebook.db'}"
     failed = []
-    for week_id in week_ids:
-        week = course.week(week_id)
-        print(f"\n=== {week_id}: {week.title} ===")
-        if not run_gate(week_id).print_report():
-            failed.append(week_id)
-            continue
-        nbgrader(["generate_assignment", week_id, "--force"], cwd=root)
-        cohort = simulated_class.students(week)
-        for student_id, (_, nb) in cohort.items():
-            target = root / "submitted" / student_id / week_id
-            target.mkdir(parents=True, exist_ok=True)
-            nbformat.write(nb, target / f"{week.notebook}.ipynb")
-        nbgrader(["autograde", week_id, "--force"], cwd=root)
-        nbgrader(["generate_feedback", week_id, "--force"], cwd=root)
-        scores = cell_scores(db_url, week_id, week.notebook)
-        print(format_table(scores, [c.grade_id for c in week.test_cells],
-                           title=f"\n{week_id} scores from the gradebook:"))
-        for student_id, (description, _) in cohort.items():
-            print(f"  {student_id}: {description}")
-    nbgrader(["export"], cwd=root)
-    print(f"\ngrades exported to {root / 'grades.csv'}; feedback in {root / 'feedback'}")
+    with tempfile.TemporaryDirectory(prefix="dlkit-students-") as homes:
+        for week_id in week_ids:
+            week = course.week(week_id)
+            print(f"\n=== {week_id}: {week.title} ===")
+            try:
+                released = _release(course_folder, week_id)
+            except GateFailed as exc:
+                print(exc)
+                failed.append(week_id)
+                continue
+            print(released.summary())
+            cohort = simulated_class.students(week)
+            classroom.hand_in(course_folder, week_id, {s: nb for s, (_, nb) in cohort.items()}, homes)
+            late = next((s for s in cohort if s.startswith("wrong_")), None)
+            if late and released.due:
+                classroom.backdate(course_folder, late, week_id, released.due + LATE_BY)
+            collected = exchange.collect(course_folder, week_id)
+            print(f"collected {len(collected)} submissions from the exchange"
+                  + (f" ({late} handed in {LATE_BY.total_seconds() / 3600:.0f} h late)" if late else ""))
+            run = grade_week(course_folder, week_id, jobs=jobs)
+            print(run.summary())
+            scores = cell_scores(course_folder.db_url, week_id, week.notebook)
+            print(format_table(scores, [c.grade_id for c in week.test_cells],
+                               title=f"\n{week_id} scores from the gradebook (before late penalties):"))
+            for student_id, (description, _) in cohort.items():
+                print(f"  {student_id}: {description}")
+            print(f"class report: {course_folder.reports / f'{week_id}-report.html'}")
+    print(f"\ngrades: {course_folder.reports / 'grades.csv'}; per question: {course_folder.reports}/<week>-questions.csv;"
+          f" feedback in {root / 'feedback'}")
     print(f"demo finished in {time.monotonic() - started:.0f} s")
     if failed:
         print(f"gate FAILED for {', '.join(failed)}: not released")
         return 1
     return 0
+
+
+def _release(course_folder, week_id):
+    try:
+        return release_week(course_folder, week_id)
+    except schedule.TooEarly as exc:
+        print(f"{exc}\n(demo: releasing it early with --force, as a rehearsal)")
+        return release_week(course_folder, week_id, force=True)

@@ -42,13 +42,16 @@ class GradeWithHiddenSuites(NbGraderPreprocessor):
         True, help="Remove '### BEGIN/END HIDDEN TESTS' sections from test cells of the "
                    "autograded notebook (and so from feedback).").tag(config=True)
 
+    def limits(self):
+        """The student process's limits, as configured (parallel grading workers use them too)."""
+        return Limits(call_seconds=self.call_seconds, cell_seconds=self.cell_seconds,
+                      memory_bytes=self.memory_mb * 2**20)
+
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         workdir = resources.get("metadata", {}).get("path") or None
-        limits = Limits(call_seconds=self.call_seconds, cell_seconds=self.cell_seconds,
-                        memory_bytes=self.memory_mb * 2**20)
         result = grading.grade_notebook(nb, info["assignment"], info["student"], workdir=workdir,
-                                        limits=limits)
+                                        limits=self.limits())
         self.log.info("%s/%s: %s of %s points", info["assignment"], info["student"],
                       result.score, result.max_score)
         write_results(nb, result, self.strip_hidden_sections)

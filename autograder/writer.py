@@ -1,0 +1,128 @@
+"""The one gradebook writer: nbgrader's own autograde pipeline, in this process.
+
+Parallel grading (:mod:`autograder.parallel`) splits the work in two:
+
+* grading workers (processes) each run :func:`autograder.grading.grade_notebook`
+  on a submission and keep the result on disk (:mod:`autograder.results`);
+* this writer, alone, runs ``nbgrader autograde`` for one student at a
+  time through :class:`nbgrader.apps.NbGraderAPI`, with the course's own
+  preprocessor pipeline except that the kit's grading step is
+  :class:`GradeFromWorkerResults`: it takes the worker's result when the
+  key of the notebook nbgrader hands it matches, and grades it itself
+  otherwise.
+
+Only one process ever writes the SQLite gradebook, so there is no "database
+is locked", and each student's rows are written by nbgrader's own
+``SaveAutoGrades`` and ``AssignLatePenalties``, exactly as a plain
+``nbgrader autograde`` would write them.
+"""
+
+import copy
+import functools
+import logging
+import re
+import warnings
+
+from nbgrader.apps.api import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from sqlalchemy.exc import SAWarning
+from traitlets import Unicode
+
+from . import results
+from .nbgrader_plugin import GradeWithHiddenSuites, write_results
+
+KIT_STEP = "autograder.nbgrader_plugin.GradeWithHiddenSuites"
+WRITER_STEP = "autograder.writer.GradeFromWorkerResults"
+
+
+class NotKitConfig(ValueError):
+    """The course's autograde pipeline does not use the kit's grading step."""
+
+
+class GradeFromWorkerResults(GradeWithHiddenSuites):
+    """The kit's grading step, fed by the grading workers' stored results."""
+
+    results_dir = Unicode("", help="Folder of the workers' results (<student>.json); "
+                                   "empty: grade every notebook here.").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        stored = results.load(self.results_dir, info["student"]) if self.results_dir else None
+        if stored is not None and stored.key and stored.result is not None:
+            workdir = resources.get("metadata", {}).get("path") or None
+            if results.key(nb, workdir, info["assignment"], info["student"], self.limits()) == stored.key:
+                self.log.info("%s/%s: %s of %s points (graded by a worker)", info["assignment"],
+                              info["student"], stored.result.score, stored.result.max_score)
+                write_results(nb, stored.result, self.strip_hidden_sections)
+                return nb, resources
+            self.log.warning("%s/%s: the worker graded another version; grading again",
+                             info["assignment"], info["student"])
+        return super().preprocess(nb, resources)
+
+
+def limits_for(config):
+    """The limits a course's ``nbgrader autograde`` grades with."""
+    return GradeWithHiddenSuites(config=config).limits()
+
+
+def writer_config(config, results_dir):
+    """The course's config with the kit's grading step fed by ``results_dir``."""
+    config = copy.deepcopy(config)
+    steps = [s if isinstance(s, str) else f"{s.__module__}.{s.__name__}"
+             for s in config.Autograde.get("autograde_preprocessors", [])]
+    if KIT_STEP not in steps:
+        raise NotKitConfig(f"the course's Autograde.autograde_preprocessors do not use {KIT_STEP}")
+    config.Autograde.autograde_preprocessors = [WRITER_STEP if s == KIT_STEP else s for s in steps]
+    config.GradeFromWorkerResults.results_dir = str(results_dir)
+    return config
+
+
+def api(folder, config):
+    """nbgrader's Python API on course ``folder`` with ``config``."""
+    config = copy.deepcopy(config)
+    # nbgrader logs every copied file; each call's log is captured, and errors are reported
+    config.NbGraderAPI.log_level = logging.ERROR
+    coursedir = CourseDirectory(config=config, root=str(folder.root))
+    return NbGraderAPI(coursedir=coursedir, config=config)
+
+
+class Writer:
+    """Stores submissions in the gradebook, one at a time, through nbgrader."""
+
+    def __init__(self, folder, week_id):
+        self.week_id = week_id
+        self.api = api(folder, writer_config(folder.config, folder.results(week_id)))
+
+    def store(self, student):
+        """``nbgrader autograde <week> --student <student> --force``; returns '' or the error."""
+        with warnings.catch_warnings():
+            # nbgrader's own session use warns on a first submission; the rows are right
+            warnings.simplefilter("ignore", SAWarning)
+            outcome = self.api.autograde(self.week_id, student, force=True, create=True)
+        if outcome["success"]:
+            return ""
+        return _last_error(outcome)
+
+
+@functools.cache
+def _feedback_api(root):
+    from .folder import CourseFolder
+
+    folder = CourseFolder.at(root)
+    return api(folder, folder.config)
+
+
+def generate_feedback(root, week_id, student):
+    """``nbgrader generate_feedback`` for one student (only reads the gradebook); '' or the error."""
+    outcome = _feedback_api(str(root)).generate_feedback(week_id, student, force=True)
+    return "" if outcome["success"] else _last_error(outcome)
+
+
+def _last_error(outcome):
+    """The exception line of nbgrader's captured traceback (instructor-facing)."""
+    text = "\n".join(filter(None, [outcome.get("log"), outcome.get("error")]))
+    raised = [line.strip() for line in text.splitlines()
+              if re.match(r"\s*[\w.]*(Error|Exception|Problem|Failed)\b.*:", line)
+              and "NbGraderException" not in line]
+    errors = [line.strip() for line in text.splitlines() if "[ERROR]" in line]
+    return (raised or errors or ["nbgrader failed"])[-1][:500]

@@ -1,0 +1,32 @@
+"""The staff commands as a TA types them: refusals are one clear line, not a traceback."""
+
+import subprocess
+import sys
+
+from autograder.folder import create
+
+
+def run(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_release_before_the_date_is_refused_with_a_clear_message(tmp_path):
+    folder = create(tmp_path / "course", ["week01"])
+    proc = run("release", "week01", "--today", "2026-11-01", cwd=folder.root)
+    assert proc.returncode == 2
+    assert "error: week01 opens on 2026-11-16 10:00 +0900" in proc.stderr and "--force" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (folder.root / "release").exists()
+
+
+def test_commands_outside_a_course_folder_say_how_to_make_one(tmp_path):
+    proc = run("grade", "week01", "--course", str(tmp_path), cwd=tmp_path)
+    assert proc.returncode == 2 and "new-course" in proc.stderr
+
+
+def test_new_course_makes_a_folder_with_its_own_calendar(tmp_path):
+    proc = run("new-course", "fall", "--weeks", "week01", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    root = tmp_path / "fall"
+    assert {p.name for p in root.iterdir()} >= {"nbgrader_config.py", "course.toml", "source", ".gitignore"}
+    assert "/exchange/" in (root / ".gitignore").read_text()

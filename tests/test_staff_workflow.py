@@ -1,0 +1,189 @@
+"""The TA and instructor workflow end to end, in a real course folder.
+
+A TA releases week01 by its date (gate, generate, due date, exchange, LMS
+zip); students fetch and submit through the local exchange with nbgrader's
+own commands, one of them late; the instructor collects and grades in
+parallel. A copy of the folder, taken before grading, is graded by plain
+``nbgrader autograde`` with the same config: the two gradebooks must agree.
+"""
+
+import csv
+import datetime as dt
+import shutil
+import sqlite3
+import zipfile
+
+import nbformat
+import pytest
+
+from autograder import classroom, course, exchange, parallel, publish, schedule, simulated_class
+from autograder.folder import CourseFolder, create
+from autograder.gate import GateReport
+from autograder.gradebook_view import cell_scores
+from autograder.release import nbgrader
+
+pytestmark = pytest.mark.slow
+
+WEEK = "week01"
+KST = dt.timezone(dt.timedelta(hours=9))
+OPEN = dt.datetime(2026, 11, 29, 12, 0, tzinfo=KST)  # week01 and week02 open, week03 not yet
+LATE_BY = dt.timedelta(hours=26)  # two started days: 20% off with the kit's policy
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    base = tmp_path_factory.mktemp("staff")
+    folder = create(base / "course", [WEEK, "week02"])
+    released = publish.release_week(folder, WEEK, at=OPEN)
+    week = course.week(WEEK)
+    cohort = simulated_class.students(week, wrong_count=1)
+    late = next(s for s in cohort if s.startswith("wrong_"))
+    students = {s: cohort[s][1] for s in ("reference", "blank", late)}
+    classroom.hand_in(folder, WEEK, students, base / "homes")
+    classroom.backdate(folder, late, WEEK, released.due + LATE_BY)
+    collected = exchange.collect(folder, WEEK)
+
+    plain = CourseFolder(shutil.copytree(folder.root, base / "plain"))
+    nbgrader(["autograde", WEEK], cwd=plain.root)
+    run = parallel.grade_week(folder, WEEK, jobs=2, progress=False)
+    return folder, plain, released, collected, late, run
+
+
+def test_release_registers_the_due_date_and_publishes(graded):
+    folder, _, released, _, _, _ = graded
+    assert released.due == schedule.dates(WEEK, folder.root).due and not released.forced
+    con = sqlite3.connect(folder.root / "gradebook.db")
+    (duedate,) = con.execute("select duedate from assignment where name = ?", (WEEK,)).fetchone()
+    assert duedate.startswith("2026-11-30 14:59")  # 23:59 KST, stored as UTC
+    outbound = folder.exchange / folder.course_id / "outbound" / WEEK / "activations.ipynb"
+    with zipfile.ZipFile(folder.root / "lms" / f"{WEEK}.zip") as archive:
+        assert archive.read(f"{WEEK}/activations.ipynb") == outbound.read_bytes()
+    assert nbformat.read(outbound, as_version=4) == nbformat.read(course.week(WEEK).release_notebook, as_version=4)
+
+
+def test_students_submitted_through_the_exchange(graded):
+    folder, _, _, collected, late, _ = graded
+    assert collected == sorted(["reference", "blank", late])
+    for student in collected:
+        assert (folder.submitted(student, WEEK) / "timestamp.txt").exists()
+
+
+def test_parallel_gradebook_equals_plain_nbgrader_autograde(graded):
+    folder, plain, _, _, _, run = graded
+    assert not run.errors and run.graded == folder.submissions(WEEK)
+    notebook = course.week(WEEK).notebook
+    assert cell_scores(folder.db_url, WEEK, notebook) == cell_scores(plain.db_url, WEEK, notebook)
+    assert _rows(folder) == _rows(plain)
+
+
+def test_no_lost_or_duplicated_rows(graded):
+    folder, _, _, collected, _, _ = graded
+    con = sqlite3.connect(folder.root / "gradebook.db")
+    assert con.execute("select count(*) from submitted_assignment").fetchone() == (len(collected),)
+    rows, distinct = con.execute("select count(*), count(distinct notebook_id || '/' || cell_id) from grade").fetchone()
+    # exactly one grade per (submitted notebook, test cell)
+    assert rows == distinct == len(collected) * len(course.week(WEEK).test_cells)
+
+
+def test_late_submission_loses_what_the_policy_says(graded):
+    folder, _, _, _, late, _ = graded
+    rows = _rows(folder)
+    score, penalty, seconds_late = rows[late]
+    assert seconds_late == pytest.approx(LATE_BY.total_seconds(), abs=1)
+    assert penalty == pytest.approx(round(0.2 * score, 2))
+    assert rows["reference"][1] == 0
+
+
+def test_question_csv_has_one_row_per_student_and_cell(graded):
+    folder, _, _, collected, late, _ = graded
+    week = course.week(WEEK)
+    with open(folder.reports / f"{WEEK}-questions.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(collected) * len(week.test_cells)
+    blank = [r for r in rows if r["student_id"] == "blank"]
+    assert all(r["score"] == "0" and "NotImplementedError" in r["first_failure"] for r in blank)
+    assert all(r["first_failure"] == "" and r["score"] == r["max_score"] for r in rows if r["student_id"] == "reference")
+    assert any(r["first_failure"] and float(r["score"]) < float(r["max_score"]) for r in rows if r["student_id"] == late)
+    with open(folder.reports / "grades.csv", encoding="utf-8") as handle:
+        assert {r["student_id"] for r in csv.DictReader(handle)} == set(collected)
+
+
+def test_class_report_is_one_offline_file_with_plots(graded):
+    folder, _, _, _, late, _ = graded
+    text = (folder.reports / f"{WEEK}-report.html").read_text(encoding="utf-8")
+    assert text.count('src="data:image/png;base64,') == 2
+    assert "http://" not in text and "https://" not in text
+    assert "Late submissions" in text and late in text
+    assert "NotImplementedError" in text  # the blank notebook's message, counted
+    _assert_no_hidden_test_text(text)
+
+
+def test_feedback_summary_per_exercise_without_hidden_tests(graded):
+    folder, _, _, collected, _, _ = graded
+    week = course.week(WEEK)
+    for student in collected:
+        summary = (folder.feedback(student, WEEK) / "summary.txt").read_text(encoding="utf-8")
+        assert all(f"{exercise}: " in summary for exercise in week.exercises)
+        assert (folder.feedback(student, WEEK) / f"{week.notebook}.html").exists()
+        _assert_no_hidden_test_text(summary)
+
+
+def test_release_before_its_date_is_refused(graded):
+    folder = graded[0]
+    with pytest.raises(schedule.TooEarly, match="week02 opens on .*--force"):
+        publish.release_week(folder, "week02", at=dt.datetime(2026, 11, 20, tzinfo=KST))
+    assert not (folder.root / "release" / "week02").exists()
+
+
+def test_failing_gate_is_refused_even_with_force(graded):
+    folder = graded[0]
+    failing = GateReport("week02")
+    failing.add("reference scores 100%", False, "7 / 10")
+    with pytest.raises(publish.GateFailed, match="--force does not override the gate"):
+        publish.release_week(folder, "week02", force=True, at=OPEN, gate=lambda week_id: failing)
+    assert not (folder.root / "release" / "week02").exists()
+
+
+def test_grading_resumes_and_only_regrades_what_changed(graded):
+    folder, _, _, collected, late, _ = graded
+    again = parallel.grade_week(folder, WEEK, jobs=2, progress=False, feedback=False, reports=False)
+    assert again.graded == [] and again.skipped == collected
+    stamp = folder.submitted("reference", WEEK) / "timestamp.txt"
+    stamp.write_text("2026-11-29 23:00:00.000000 UTC")  # handed in again, after the grading
+    again = parallel.grade_week(folder, WEEK, jobs=2, progress=False, feedback=False, reports=False)
+    assert again.graded == ["reference"]
+    forced = parallel.grade_week(folder, WEEK, jobs=2, force=True, progress=False, feedback=False, reports=False)
+    assert forced.graded == collected and not forced.errors
+
+
+def test_a_second_grade_in_the_same_folder_is_refused(graded):
+    folder = graded[0]
+    with parallel._lock(folder):
+        with pytest.raises(parallel.Busy, match="another `grade` is running"):
+            parallel.grade_week(folder, WEEK, progress=False)
+
+
+def test_lms_download_is_collected_by_its_file_names(tmp_path, graded):
+    folder = create(tmp_path / "lms-course", [WEEK])
+    shutil.copytree(course.week(WEEK).release_notebook.parent, folder.root / "release" / WEEK)
+    download = tmp_path / "download.zip"
+    notebook = course.week(WEEK).release_notebook.read_bytes()
+    with zipfile.ZipFile(download, "w") as archive:
+        archive.writestr("alice_20261125T143000+0900_activations.ipynb", notebook)
+        archive.writestr("bob.kim_20261126T090000Z_activations.ipynb", notebook)
+    assert exchange.collect_lms(folder, WEEK, download) == ["alice", "bob.kim"]
+    stamp = (folder.submitted("alice", WEEK) / "timestamp.txt").read_text()
+    assert stamp.startswith("2026-11-25 05:30:00")
+
+
+def _rows(folder):
+    """``{student: (score, late penalty, seconds late)}`` of the week, from nbgrader's gradebook."""
+    from autograder.exports import submissions
+
+    return {s: (sub.score, sub.late_penalty, sub.seconds_late) for s, sub in submissions(folder, WEEK).items()}
+
+
+def _assert_no_hidden_test_text(text):
+    suite_lines = {line.strip() for path in course.week(WEEK).suite_dir.glob("*.py")
+                   for line in path.read_text().splitlines() if len(line.strip()) > 24}
+    assert not [line for line in suite_lines if line in text]
