@@ -122,7 +122,7 @@ def grade_one(root, week_id, student, limits):
             key = results.key(nb, path.parent, week_id, student, limits)
             result = grading.grade_notebook(nb, week_id, student, workdir=path.parent, limits=limits)
     except Exception as exc:  # a grader-side failure: reported, and the writer tries again
-        error = f"{type(exc).__name__}: {str(exc)[:300]}"
+        error = f"grading failed: {type(exc).__name__}: {str(exc)[:300]}"
     results.save(folder.results(week_id), student,
                  results.Stored(key, result, time.monotonic() - started, error))
     return student, error

@@ -44,14 +44,15 @@ def build(folder, week_id):
     stored = results.load_all(folder.results(week_id))
     per_exercise = _per_exercise(week, scores)
     totals = [s.score for s in subs.values()]
+    finals = [max(0.0, s.score - s.late_penalty) for s in subs.values()]
     parts = [f"<h1>{_e(week_id)} — {_e(week.title)}</h1>",
              f"<p class=muted>{len(subs)} submissions in the gradebook, "
              f"{week.max_score:g} points; report made {dt.datetime.now():%Y-%m-%d %H:%M}</p>"]
     if totals:
-        parts.append(_table(["mean", "median", "min", "max", "full marks"],
+        parts.append(_table(["mean", "median", "min", "max", "full marks", "mean after late penalties"],
                             [[f"{statistics.mean(totals):.2f}", f"{statistics.median(totals):g}",
                               f"{min(totals):g}", f"{max(totals):g}",
-                              str(sum(t >= week.max_score for t in totals))]]))
+                              str(sum(t >= week.max_score for t in totals)), f"{statistics.mean(finals):.2f}"]]))
         parts += ["<h2>Score distribution</h2>", _img(_plot_totals(totals, week.max_score)),
                   _img(_plot_exercises(per_exercise)), _exercise_table(per_exercise)]
     parts += ["<h2>Most common failure messages</h2>", _messages_table(week, stored)]
@@ -149,16 +150,17 @@ def _errors_table(folder, week_id, subs, stored):
         if entry is None:
             continue
         if entry.error:
-            rows.append([student, f"grading failed: {entry.error}"])
+            rows.append([student, entry.error])
         elif entry.result is not None and entry.result.problems:
             rows.append([student, "; ".join(entry.result.problems)])
     return _table(["student", "error"], rows) if rows else "<p>No errors.</p>"
 
 
 def _students_table(week, subs, per_exercise):
-    header = ["student", *per_exercise, "late penalty", "total"]
+    header = ["student", *per_exercise, "total", "late penalty", "final"]
     rows = [[s.student, *(f"{points.get(s.student, 0):g}" for _, points in per_exercise.values()),
-             f"-{s.late_penalty:g}" if s.late_penalty else "", f"{s.score:g}"]
+             f"{s.score:g}", f"-{s.late_penalty:g}" if s.late_penalty else "",
+             f"{max(0.0, s.score - s.late_penalty):g}"]
             for s in sorted(subs.values(), key=lambda s: s.student)]
     return f"<details><summary>{len(rows)} students</summary>{_table(header, rows)}</details>"
 

@@ -17,6 +17,7 @@ is locked", and each student's rows are written by nbgrader's own
 ``nbgrader autograde`` would write them.
 """
 
+import contextlib
 import copy
 import functools
 import logging
@@ -95,13 +96,11 @@ class Writer:
 
     def store(self, student):
         """``nbgrader autograde <week> --student <student> --force``; returns '' or the error."""
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _captured_only(self.api.log):
             # nbgrader's own session use warns on a first submission; the rows are right
             warnings.simplefilter("ignore", SAWarning)
             outcome = self.api.autograde(self.week_id, student, force=True, create=True)
-        if outcome["success"]:
-            return ""
-        return _last_error(outcome)
+        return "" if outcome["success"] else f"nbgrader autograde failed: {_last_error(outcome)}"
 
 
 @functools.cache
@@ -114,8 +113,20 @@ def _feedback_api(root):
 
 def generate_feedback(root, week_id, student):
     """``nbgrader generate_feedback`` for one student (only reads the gradebook); '' or the error."""
-    outcome = _feedback_api(str(root)).generate_feedback(week_id, student, force=True)
+    nbgrader_api = _feedback_api(str(root))
+    with _captured_only(nbgrader_api.log):
+        outcome = nbgrader_api.generate_feedback(week_id, student, force=True)
     return "" if outcome["success"] else _last_error(outcome)
+
+
+@contextlib.contextmanager
+def _captured_only(logger):
+    """nbgrader's log goes to the captured call log only (errors are reported from it)."""
+    saved, logger.propagate = logger.propagate, False
+    try:
+        yield
+    finally:
+        logger.propagate = saved
 
 
 def _last_error(outcome):
