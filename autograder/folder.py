@@ -105,10 +105,15 @@ def create(path, week_ids=None, table_text=None):
     """A new course folder at ``path`` with the kit's config, course table and sources.
 
     ``table_text`` replaces the kit's course table (the demo shifts its
-    dates). Existing files of the folder are kept, except the sources of
-    ``week_ids``, which are refreshed from the kit.
+    dates). In an existing folder, its ``nbgrader_config.py`` and
+    ``course.toml`` are kept; the sources of ``week_ids`` are refreshed
+    from the kit.
     """
+    config = Path(path) / CONFIG
+    kept = config.read_bytes() if config.exists() else None
     root = new_course(path, week_ids if week_ids is not None else list(course.weeks()))
+    if kept is not None:
+        config.write_bytes(kept)
     table = root / "course.toml"
     if table_text is not None:
         table.write_text(table_text, encoding="utf-8")

@@ -31,6 +31,8 @@ from tqdm import tqdm
 from . import grading, notebooks, results, sanitize
 from .course import week as find_week
 
+tqdm.monitor_interval = 0  # no monitor thread in the process the workers are forked from
+
 
 class Busy(RuntimeError):
     """Another ``grade`` is running in this course folder."""

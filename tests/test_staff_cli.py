@@ -30,3 +30,14 @@ def test_new_course_makes_a_folder_with_its_own_calendar(tmp_path):
     root = tmp_path / "fall"
     assert {p.name for p in root.iterdir()} >= {"nbgrader_config.py", "course.toml", "source", ".gitignore"}
     assert "/exchange/" in (root / ".gitignore").read_text()
+
+
+def test_new_course_again_keeps_the_folders_config_and_calendar(tmp_path):
+    folder = create(tmp_path / "course", ["week01"])
+    for name in ("nbgrader_config.py", "course.toml"):
+        path = folder.root / name
+        path.write_text(path.read_text() + "\n# edited by the TA\n")
+    create(folder.root, ["week01", "week02"])
+    for name in ("nbgrader_config.py", "course.toml"):
+        assert (folder.root / name).read_text().endswith("# edited by the TA\n"), name
+    assert (folder.root / "source" / "week02").is_dir()
