@@ -25,6 +25,7 @@ import os
 import sys
 import time
 
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.utils import parse_utc
 from tqdm import tqdm
 
@@ -32,6 +33,10 @@ from . import grading, notebooks, results, sanitize
 from .course import week as find_week
 
 tqdm.monitor_interval = 0  # no monitor thread in the process the workers are forked from
+
+
+class NotReleased(RuntimeError):
+    """The week was never generated in this course folder."""
 
 
 class Busy(RuntimeError):
@@ -61,6 +66,7 @@ def grade_week(folder, week_id, jobs=None, force=False, progress=True, feedback=
     from .writer import Writer, limits_for
 
     find_week(week_id)  # unknown weeks fail before anything starts
+    _require_released(folder, week_id)
     run = GradeRun(week_id)
     jobs = max(1, jobs or os.cpu_count() or 1)
     with _lock(folder):
@@ -156,6 +162,15 @@ def _feedback(folder, week_id, run, pool, progress):
             else:
                 exports.write_feedback_summary(folder, week_id, student)
             bar.update()
+
+
+def _require_released(folder, week_id):
+    with Gradebook(folder.db_url, folder.course_id) as gb:
+        try:
+            gb.find_assignment(week_id)
+        except MissingEntry:
+            raise NotReleased(f"{week_id} is not in this course's gradebook: release it first "
+                              f"(python -m autograder release {week_id})") from None
 
 
 def _outcome(future, futures, todo):

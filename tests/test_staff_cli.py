@@ -41,3 +41,9 @@ def test_new_course_again_keeps_the_folders_config_and_calendar(tmp_path):
     for name in ("nbgrader_config.py", "course.toml"):
         assert (folder.root / name).read_text().endswith("# edited by the TA\n"), name
     assert (folder.root / "source" / "week02").is_dir()
+
+
+def test_grading_a_week_never_released_here_says_so(tmp_path):
+    folder = create(tmp_path / "course", ["week01"])
+    proc = run("grade", "week01", cwd=folder.root)
+    assert proc.returncode == 2 and "release it first" in proc.stderr, proc.stderr
