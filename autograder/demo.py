@@ -9,9 +9,9 @@ report), and the demo prints the per-student, per-cell table read back
 from nbgrader's gradebook.
 
 The demo course's calendar is the kit's table moved so that today sits
-where 2026-11-29 sits in it (week01 and week02 open, week03 opening
-tomorrow): weeks not open yet are released with ``force``, as a TA
-rehearsing would, and say so.
+where 2026-11-29 sits in it (week01 and week02 open, week03 opening on
+12-03, once their late days are over): weeks not open yet are released
+with ``force``, as a TA rehearsing would, and say so.
 """
 
 import datetime as dt

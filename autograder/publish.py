@@ -51,7 +51,7 @@ def release_week(folder, week_id, force=False, at=None, gate=None):
     dates = schedule.dates(week_id, folder.root)
     forced = False
     try:
-        schedule.check_release(dates, at)
+        schedule.check_release(dates, at, folder.root)
     except schedule.TooEarly:
         if not force:
             raise

@@ -25,6 +25,7 @@ import re
 import tomllib
 from pathlib import Path
 
+from . import course
 from .course import KIT_ROOT
 
 TABLE = "course.toml"
@@ -80,6 +81,16 @@ class WeekDates:
     late_policy: LatePolicy = LatePolicy()
 
     @property
+    def closes(self):
+        """When the last (late) submission can still earn points: due date plus
+        ``max_days`` for a per-day policy, else the due date; None: no due date."""
+        if self.due is None:
+            return None
+        if self.late_policy.kind == "per_day":
+            return self.due + dt.timedelta(days=self.late_policy.max_days)
+        return self.due
+
+    @property
     def due_utc_naive(self):
         """The due date as nbgrader's gradebook stores it (naive UTC)."""
         return None if self.due is None else self.due.astimezone(UTC).replace(tzinfo=None)
@@ -119,14 +130,43 @@ def now(override=None):
     return _aware(dt.datetime.fromisoformat(override) if isinstance(override, str) else override)
 
 
-def check_release(week, at=None):
-    """Raise :class:`TooEarly` if ``week`` (WeekDates) may not be released at ``at``."""
+def check_release(week, at=None, course_root=None):
+    """Raise :class:`TooEarly` if ``week`` (WeekDates) may not be released at ``at``:
+    before its date, or while a week whose answers it ships (``provides``)
+    can still be handed in."""
     at = now(at)
     if week.release is not None and at < week.release:
         wait = week.release - at
         raise TooEarly(f"{week.id} opens on {week.release:%Y-%m-%d %H:%M %z} "
                        f"(in {_span(wait)}); it is not released before then. "
                        f"Use --force to release it early.")
+    for other, closes in still_open(week.id, at, course_root):
+        raise TooEarly(f"{week.id} ships {other}'s reference functions in lecture_lib.py, and {other} "
+                       f"takes submissions until {closes:%Y-%m-%d %H:%M %z}: releasing it now would hand "
+                       f"out answers still being graded. Use --force to release it anyway.")
+
+
+def still_open(week_id, at, course_root=None):
+    """``[(week, closes)]``: weeks whose functions ``week_id`` ships that have not closed at ``at``."""
+    table = load(course_root)
+    try:
+        provides = course.week(week_id).provides
+    except course.UnknownAssignment:
+        return []
+    found = []
+    for other, _ in provides:
+        closes = table[other].closes if other in table else None
+        if closes is not None and at < closes:
+            found.append((other, closes))
+    return found
+
+
+def calendar_problems(course_root=None):
+    """Weeks that would open while a week they ship answers from is still open."""
+    table = load(course_root)
+    return [f"{week.id} opens {week.release:%Y-%m-%d %H:%M} before {other} closes {closes:%Y-%m-%d %H:%M}"
+            for week in table.values() if week.release is not None
+            for other, closes in still_open(week.id, week.release, course_root)]
 
 
 def shift_text(text, delta):

@@ -24,7 +24,7 @@ def test_week01_is_open_on_the_day_the_table_was_written_and_week03_is_not():
     today = dt.datetime(2026, 11, 29, 12, 0, tzinfo=KST)
     schedule.check_release(schedule.dates("week01"), today)
     schedule.check_release(schedule.dates("week02"), today)
-    with pytest.raises(schedule.TooEarly, match=r"week03 opens on 2026-11-30.*--force"):
+    with pytest.raises(schedule.TooEarly, match=r"week03 opens on 2026-12-03.*--force"):
         schedule.check_release(schedule.dates("week03"), today)
 
 
@@ -97,3 +97,19 @@ def _penalty(table, assignment, score, late):
     step.assignment_id = assignment
     plugin = CourseTableLatePenalty(parent=step, table=str(table))
     return plugin.late_submission_penalty("alice", score, late)
+
+
+def test_the_kit_calendar_never_ships_answers_of_an_open_week():
+    assert schedule.calendar_problems() == []
+
+
+def test_a_week_shipping_an_open_weeks_answers_is_refused(tmp_path):
+    (tmp_path / "course.toml").write_text(
+        '[defaults]\nlate_policy = { per_day = 0.1, max_days = 2 }\n'
+        '[weeks.week02]\nrelease = 2026-11-23T10:00:00+09:00\ndue = 2026-12-07T23:59:00+09:00\n'
+        '[weeks.week03]\nrelease = 2026-11-30T10:00:00+09:00\ndue = 2026-12-14T23:59:00+09:00\n')
+    assert schedule.calendar_problems(tmp_path) == [
+        "week03 opens 2026-11-30 10:00 before week02 closes 2026-12-09 23:59"]
+    with pytest.raises(schedule.TooEarly, match=r"week03 ships week02's reference functions.*--force"):
+        schedule.check_release(schedule.dates("week03", tmp_path), "2026-12-01T00:00+09:00", tmp_path)
+    schedule.check_release(schedule.dates("week03", tmp_path), "2026-12-10T00:00+09:00", tmp_path)
