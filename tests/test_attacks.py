@@ -131,3 +131,31 @@ def test_which_confinement_ran():
     assert "rlimits" in description
     if confine.bwrap():
         assert description.startswith("bubblewrap")
+
+
+def test_grade_command_leaves_nothing_unaccounted_and_resumes(batch):
+    """`grade` over the whole catalogue: every submission ends with its gradebook
+    rows and a feedback file, or an error line naming the student; a second run
+    regrades nothing and adds no rows."""
+    from autograder import parallel
+    from autograder.folder import CourseFolder
+
+    folder = CourseFolder(batch["root"])
+    run = parallel.grade_week(folder, attacks.WEEK, jobs=2, force=True, progress=False, reports=False)
+    for student in folder.submissions(attacks.WEEK):
+        feedback = batch["root"] / "feedback" / student / attacks.WEEK
+        if student in run.errors:
+            assert run.errors[student] and student in run.summary()
+        else:
+            assert student in run.graded and any(feedback.glob("*.html")), student
+    rows_before = _grade_rows(batch["root"])
+    again = parallel.grade_week(folder, attacks.WEEK, jobs=2, progress=False, feedback=False, reports=False)
+    assert again.graded == [] and set(again.skipped) == set(run.graded)
+    assert _grade_rows(batch["root"]) == rows_before
+
+
+def _grade_rows(root):
+    import sqlite3
+
+    with sqlite3.connect(root / "gradebook.db") as con:
+        return con.execute("select count(*), count(distinct cell_id || '/' || notebook_id) from grade").fetchone()
