@@ -58,7 +58,7 @@ def release_week(folder, week_id, force=False, at=None, gate=None):
         forced = True
     if gate is None:
         from .gate import run_gate as gate
-    if not gate(week_id).print_report():
+    if not gate(week_id).print_report(verbose=False):
         raise GateFailed(f"{week_id} is NOT released: its release gate failed (see above); "
                          f"--force does not override the gate")
 

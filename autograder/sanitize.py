@@ -45,7 +45,7 @@ def kit_config():
 
 
 @functools.cache
-def _scratch_gradebook(week):
+def scratch_gradebook(week):
     """A gradebook holding ``week``'s source cells, as generate_assignment stores them.
 
     Building one costs seconds (nbgrader runs ``alembic``), so it is cached
@@ -74,7 +74,7 @@ def _scratch_gradebook(week):
 
 def sanitize(nb, week, student):
     """A sanitised copy of ``nb``; raises :class:`DamagedNotebook` where nbgrader would fail."""
-    db_url = _scratch_gradebook(week)
+    db_url = scratch_gradebook(week)
     nb = copy.deepcopy(nb)
     resources = _resources(week, db_url, student)
     quiet = logging.getLogger("traitlets")  # nbgrader warns of every restored cell; the report says enough
