@@ -25,7 +25,7 @@ demo: $(STAMP)  ## a whole course cycle in demo-course/
 	$(RUN) -m autograder demo
 
 test: $(STAMP)  ## the kit's own tests
-	$(RUN) -m pytest
+	$(RUN) -m pytest -n auto --dist loadfile  # one test module per worker: their fixtures build course folders
 
 gate: $(STAMP)  ## the release gate for WEEK, without releasing
 	$(RUN) -m autograder gate $(WEEK)
