@@ -35,7 +35,7 @@ def test_no_overflow_at_large_inputs(student, x):
                         mistake="e^{-x} does not fit in float64 when -x is large; "
                                 "rearrange the formula so no exponent is ever large and positive")
     expect_close(reply.value, ref.sigmoid(np.array([x, 0.0])), f"sigmoid at x = {x:+g}",
-                 "it should be 0 or 1 (to float64 precision), not nan")
+                 "this far from 0, sigmoid is 0 or 1 to float64 precision (and never nan)")
 
 
 @pytest.mark.parametrize("dtype", ["int64", "int32", "uint8"])
