@@ -14,10 +14,13 @@ IPython syntax (``%matplotlib inline``, ``!pip``) is translated to plain
 Python by IPython's own transformer, here in the grader, as text.
 """
 
+import os
+
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 
 DEMO_TAG = "demo"
+MAX_NOTEBOOK_BYTES = 64 * 1024**2  # a notebook of code is kilobytes; outputs may add a few MiB
 
 
 class UnreadableNotebook(ValueError):
@@ -26,6 +29,13 @@ class UnreadableNotebook(ValueError):
 
 def read(path):
     """Read ``path`` as an nbformat-4 notebook, or raise :class:`UnreadableNotebook`."""
+    try:
+        size = os.path.getsize(path)
+    except OSError as exc:
+        raise UnreadableNotebook(f"the notebook could not be read ({_short(exc)})") from None
+    if size > MAX_NOTEBOOK_BYTES:
+        raise UnreadableNotebook(f"the notebook could not be read (it is {size / 2**20:.0f} MiB; "
+                                 f"clear its outputs and hand it in again)")
     try:
         with open(path, encoding="utf-8") as handle:
             return nbformat.read(handle, as_version=4)
