@@ -62,13 +62,17 @@ def batch(tmp_path_factory):
     one = {student: grading.grade_notebook(root / "submitted" / student / attacks.WEEK / attacks.NOTEBOOK,
                                            attacks.WEEK, student, limits=LIMITS)
            for student in submissions}
+    # the honest answer graded as each cheater: the same student id draws the same hidden inputs
+    honest_path = root / "submitted" / HONEST / attacks.WEEK / attacks.NOTEBOOK
+    honest_as = {a.id: grading.grade_notebook(honest_path, attacks.WEEK, a.id, limits=LIMITS)
+                 for a in RUNNABLE if a.at_most == "honest"}
     env = dict(os.environ, PATH=f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}")
     proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", attacks.WEEK, "--force"],
                           cwd=root, env=env, capture_output=True, text=True)
     stored = cell_scores(f"sqlite:///{root / 'gradebook.db'}", attacks.WEEK, week.notebook)
     after = {folder: digest(folder) for folder in protected}
     (root / "autograde.log").write_text(proc.stdout + proc.stderr)
-    return {"root": root, "one": one, "stored": stored, "log": proc.stdout + proc.stderr,
+    return {"root": root, "one": one, "honest_as": honest_as, "stored": stored, "log": proc.stdout + proc.stderr,
             "returncode": proc.returncode, "before": before, "after": after}
 
 
@@ -80,7 +84,7 @@ def total(result):
 def test_meets_its_expectation(batch, attack):
     result = batch["one"][attack.id]
     if attack.at_most == "honest":
-        assert total(result) <= total(batch["one"][HONEST]), attack.description
+        assert total(result) <= total(batch["honest_as"][attack.id]), attack.description
     if attack.loses_only:
         for cell in result.cells:
             mine = cell.grade_id.startswith(f"test_{attack.loses_only}")
