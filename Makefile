@@ -21,8 +21,8 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
-demo: $(STAMP)  ## a whole course cycle in demo-course/
-	$(RUN) -m autograder demo
+demo: $(STAMP)  ## a whole course cycle in demo-course/ (WEEKS="week01 week02" for fewer weeks)
+	$(RUN) -m autograder demo $(if $(WEEKS),--weeks $(WEEKS))
 
 test: $(STAMP)  ## the kit's own tests
 	$(RUN) -m pytest -n auto --dist loadfile  # one test module per worker: their fixtures build course folders
