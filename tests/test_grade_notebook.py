@@ -9,7 +9,6 @@ import nbformat
 import pytest
 
 from autograder import catalogue, course, grading, secret
-from autograder.simulated_class import with_reference
 
 
 def grade_cli(path, *extra):

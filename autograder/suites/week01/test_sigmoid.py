@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from autograder.checks import (call_strict, expect, expect_close, expect_float64,
+from autograder.checks import (call_strict, expect_close, expect_float64,
                                expect_unchanged, expect_vectorised)
 from solutions import week01 as ref
 

@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from autograder.checks import (call_strict, expect_close, expect_float64, expect_unchanged,
-                               expect_vectorised)
+from autograder.checks import call_strict, expect_close
 from solutions import week01 as ref
 
 pytestmark = pytest.mark.cell("test_tanh")
@@ -26,20 +25,3 @@ def test_finite_at_large_inputs(student, x):
                         mistake="e^x overflows float64 near x = 710; tanh(±1000) is ±1")
     expect_close(reply.value, ref.tanh(inputs), f"tanh at x = {x:+g}",
                  "this far from 0, tanh is ±1 to float64 precision (and never nan)")
-
-
-def test_integer_input_gives_float64(student, rng):
-    x = rng.integers(-3, 4, size=8)
-    out = student.call("tanh", x)
-    expect_float64(out, "tanh of an int64 array")
-    expect_close(out, ref.tanh(x), "tanh of an int64 array", HINT)
-
-
-def test_keeps_input(student, rng):
-    x = rng.normal(size=6)
-    reply = student.invoke("tanh", (x,), return_args=True)
-    expect_unchanged(x, reply.args[0], "tanh")
-
-
-def test_vectorised(student, rng):
-    expect_vectorised(student, "tanh", lambda n: (rng.normal(size=n),))

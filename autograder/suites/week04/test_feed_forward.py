@@ -9,7 +9,7 @@ notebook imports from lecture_lib.
 import numpy as np
 import pytest
 
-from autograder.checks import (LARGE, LOOP_LINES, SMALL, Mistake, diagnose, expect, expect_close,
+from autograder.checks import (LARGE, LOOP_LINES, SMALL, Mistake, diagnose, expect,
                                expect_float64, expect_unchanged)
 from autograder.sandbox.errors import RaisedError
 from solutions import week04 as ref

@@ -1,6 +1,5 @@
 """Hidden checks for week04 `z_node` (cell test_z_node, 1 point)."""
 
-import numpy as np
 import pytest
 
 from autograder.checks import diagnose

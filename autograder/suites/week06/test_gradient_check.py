@@ -8,7 +8,7 @@ replaced by a correct one while gradient_check runs.
 import numpy as np
 import pytest
 
-from autograder.checks import Mistake, diagnose, expect, expect_unchanged
+from autograder.checks import diagnose, expect, expect_unchanged
 from solutions import week06 as ref
 
 pytestmark = pytest.mark.cell("test_gradient_check")
