@@ -63,11 +63,16 @@ class Week:
         return SUITES / self.id
 
     @functools.cached_property
+    def source(self):
+        """The source notebook, parsed once per process. Shared: deep-copy it
+        before changing anything."""
+        return nbformat.read(self.source_notebook, as_version=4)
+
+    @functools.cached_property
     def test_cells(self):
         """The autograder-test cells of the source notebook, in order."""
-        nb = nbformat.read(self.source_notebook, as_version=4)
         cells = []
-        for cell in nb.cells:
+        for cell in self.source.cells:
             meta = cell.metadata.get("nbgrader", {})
             if meta.get("grade") and not meta.get("solution"):
                 cells.append(TestCell(meta["grade_id"], float(meta["points"])))
@@ -76,8 +81,7 @@ class Week:
     @functools.cached_property
     def exercises(self):
         """grade_ids of the autograded-answer cells, in order."""
-        nb = nbformat.read(self.source_notebook, as_version=4)
-        return tuple(cell.metadata["nbgrader"]["grade_id"] for cell in nb.cells
+        return tuple(cell.metadata["nbgrader"]["grade_id"] for cell in self.source.cells
                      if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code")
 
     @property

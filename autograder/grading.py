@@ -90,13 +90,11 @@ def grade_notebook(nb, assignment, student="student", workdir=None, limits=Limit
     week = course.week(assignment)
     _require_instructor()
     if not isinstance(nb, nbformat.NotebookNode):
-        # a file, as handed in: sanitise it as `nbgrader autograde` would
         path = Path(nb)
         workdir = workdir or path.parent
-        try:
-            nb = sanitize.sanitize(notebooks.read(path), week, student)
-        except (notebooks.UnreadableNotebook, sanitize.DamagedNotebook) as exc:
-            return _all_zero(week, student, str(exc))
+        nb, reason = read_submission(path, week, student)
+        if nb is None:
+            return zero_result(week, student, reason)
 
     cells = notebooks.student_code(nb)
     with tempfile.TemporaryDirectory(prefix="dlkit-") as scratch:
@@ -104,6 +102,15 @@ def grade_notebook(nb, assignment, student="student", workdir=None, limits=Limit
         with StudentProcess(cells, workspace, limits) as process:
             outcomes = runner.run_suite(process, assignment, student, get_secret())
     return NotebookResult(assignment, student, _score_cells(week, outcomes.values()))
+
+
+def read_submission(path, week, student):
+    """``(notebook, None)``: the file as handed in, sanitised as ``nbgrader
+    autograde`` would; or ``(None, reason)`` when it cannot be graded."""
+    try:
+        return sanitize.sanitize(notebooks.read(path), week, student), None
+    except (notebooks.UnreadableNotebook, sanitize.DamagedNotebook) as exc:
+        return None, str(exc)
 
 
 def _workspace(week, submission_dir, scratch):
@@ -145,7 +152,8 @@ def _score_cells(week, outcomes):
     return results
 
 
-def _all_zero(week, student, reason):
+def zero_result(week, student, reason):
+    """Every cell 0, with the reason the notebook could not be graded."""
     cells = [CellResult(c.grade_id, 0.0, c.points, 0, 0, [reason]) for c in week.test_cells]
     return NotebookResult(week.id, student, cells, problems=[reason])
 

@@ -17,8 +17,6 @@ is removed from the autograded notebook, so feedback never shows it.
 import copy
 import re
 
-import nbformat
-
 from nbformat.v4 import new_output
 from traitlets import Bool, Float, Integer
 
@@ -87,9 +85,8 @@ def restore_test_cells(nb, week):
     """Insert the source's version of every test cell missing from ``nb``."""
     present = {cell.metadata["nbgrader"]["grade_id"] for cell in nb.cells
                if notebooks.is_test_cell(cell) and "grade_id" in cell.metadata.get("nbgrader", {})}
-    source = nbformat.read(week.source_notebook, as_version=4)
     previous = None
-    for cell in source.cells:
+    for cell in week.source.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if notebooks.is_test_cell(cell) and grade_id not in present:
             restored = copy.deepcopy(cell)
@@ -124,7 +121,7 @@ class RepairCellMetadata(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         week = course.week(resources["nbgrader"]["assignment"])
         source = {cell.metadata["nbgrader"]["grade_id"]: cell.metadata["nbgrader"]
-                  for cell in nbformat.read(week.source_notebook, as_version=4).cells
+                  for cell in week.source.cells
                   if "grade_id" in cell.metadata.get("nbgrader", {})}
         seen = set()
         for cell in reversed(nb.cells):

@@ -29,7 +29,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.utils import parse_utc
 from tqdm import tqdm
 
-from . import grading, notebooks, results, sanitize
+from . import grading, results
 from .course import week as find_week
 
 tqdm.monitor_interval = 0  # no monitor thread in the process the workers are forked from
@@ -121,11 +121,10 @@ def grade_one(root, week_id, student, limits):
     started = time.monotonic()
     key, result, error = None, None, ""
     try:
-        try:
-            # exactly grade_notebook's path route, split to learn the sanitised notebook's key
-            nb = sanitize.sanitize(notebooks.read(path), week, student)
-        except (notebooks.UnreadableNotebook, sanitize.DamagedNotebook):
-            result = grading.grade_notebook(path, week_id, student, limits=limits)
+        # grade_notebook's path route, split to learn the sanitised notebook's key
+        nb, reason = grading.read_submission(path, week, student)
+        if nb is None:
+            result = grading.zero_result(week, student, reason)
         else:
             key = results.key(nb, path.parent, week_id, student, limits)
             result = grading.grade_notebook(nb, week_id, student, workdir=path.parent, limits=limits)
