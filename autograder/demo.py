@@ -8,10 +8,12 @@ exchange with nbgrader's own commands, one of them late; the instructor
 report), and the demo prints the per-student, per-cell table read back
 from nbgrader's gradebook.
 
-The demo course's calendar is the kit's table moved so that today sits
-where 2026-11-29 sits in it (week01 and week02 open, week03 opening on
-12-03, once their late days are over): weeks not open yet are released
-with ``force``, as a TA rehearsing would, and say so.
+The demo course's calendar is the kit's example table moved by whole days
+so that today sits where 2026-11-29 sits in it
+(:func:`autograder.schedule.example_table`: week01 and week02 open, week03
+opening on 12-03, once their late days are over), so the demo runs alike
+on any date. Weeks not open yet are released with ``force``, as a TA
+rehearsing would, and say so.
 """
 
 import datetime as dt
@@ -26,15 +28,7 @@ from .gradebook_view import cell_scores, format_table
 from .parallel import grade_week
 from .publish import GateFailed, release_week
 
-ANCHOR = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))
 LATE_BY = dt.timedelta(hours=26)  # the late student's delay: two started days
-
-
-def demo_table(at=None):
-    """The kit's course table, its dates moved by whole days so ``at`` falls where ANCHOR does."""
-    days = (schedule.now(at) - ANCHOR).days
-    return schedule.shift_text((course.KIT_ROOT / schedule.TABLE).read_text(encoding="utf-8"),
-                               dt.timedelta(days=days))
 
 
 def run_demo(folder="demo-course", week_ids=None, jobs=None):
@@ -43,7 +37,7 @@ def run_demo(folder="demo-course", week_ids=None, jobs=None):
     root = Path(folder).resolve()
     if root.exists():
         shutil.rmtree(root)
-    course_folder = create(root, week_ids, table_text=demo_table())
+    course_folder = create(root, week_ids, table_text=schedule.example_table())
     print(f"course folder: {root}")
     failed = []
     with tempfile.TemporaryDirectory(prefix="dlkit-students-") as homes:

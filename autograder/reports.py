@@ -10,7 +10,6 @@ could influence is HTML-escaped.
 
 import base64
 import collections
-import datetime as dt
 import html
 import io
 import statistics
@@ -20,7 +19,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 
-from . import course, exports, results  # noqa: E402
+from . import course, exports, results, schedule  # noqa: E402
 from .gradebook_view import cell_scores  # noqa: E402
 
 TOP_MESSAGES = 15
@@ -47,7 +46,7 @@ def build(folder, week_id):
     finals = [max(0.0, s.score - s.late_penalty) for s in subs.values()]
     parts = [f"<h1>{_e(week_id)} — {_e(week.title)}</h1>",
              f"<p class=muted>{len(subs)} submissions in the gradebook, "
-             f"{week.max_score:g} points; report made {dt.datetime.now():%Y-%m-%d %H:%M}</p>"]
+             f"{week.max_score:g} points; report made {schedule.now().astimezone():%Y-%m-%d %H:%M}</p>"]
     if totals:
         parts.append(_table(["mean", "median", "min", "max", "full marks", "mean after late penalties"],
                             [[f"{statistics.mean(totals):.2f}", f"{statistics.median(totals):g}",

@@ -14,10 +14,17 @@ scores 0) or ``{ per_day = f, max_days = d }``: a fraction ``f`` of the
 notebook's score is lost per started day late, and everything after
 ``d`` days. Dates carry their UTC offset; naive ones are taken as UTC.
 
-"Now" is always a parameter (``now=None`` means the real clock) so the
-tests, the demo and a TA's rehearsal can run at any date.
+"Now" is read in one place, :func:`now`: the real clock, unless a
+moment is pinned with :func:`pinned` (the ``--today`` rehearsal option,
+the tests) or passed explicitly, so nothing depends on today's date.
+
+The kit's own ``course.toml`` is an example semester. :func:`example_table`
+moves all its dates by whole days so that any moment falls where
+:data:`EXAMPLE_TODAY` falls in it (week01 and week02 open, week03 not yet):
+the demo and the tests run the example semester around today.
 """
 
+import contextlib
 import dataclasses
 import datetime as dt
 import math
@@ -31,6 +38,12 @@ from .course import KIT_ROOT
 TABLE = "course.toml"
 DAY = 86400.0
 UTC = dt.timezone.utc
+KST = dt.timezone(dt.timedelta(hours=9))
+# The moment of the example semester that the demo and tests replay "now"
+# at: week01 and week02 open (due 11-30), week03 opening on 12-03.
+EXAMPLE_TODAY = dt.datetime(2026, 11, 29, 12, 0, tzinfo=KST)
+
+_pinned = None  # the moment `now()` returns instead of the clock (see `pinned`)
 
 
 class TooEarly(ValueError):
@@ -124,10 +137,31 @@ def dates(week_id, course_root=None):
 
 
 def now(override=None):
-    """The current time (aware); ``override`` (a datetime or ISO text) replaces the clock."""
-    if override is None:
-        return dt.datetime.now(UTC)
-    return _aware(dt.datetime.fromisoformat(override) if isinstance(override, str) else override)
+    """The current time (aware): ``override`` (a datetime or ISO text) if given,
+    else the pinned moment (:func:`pinned`), else the real clock."""
+    if override is not None:
+        return _aware(dt.datetime.fromisoformat(override) if isinstance(override, str) else override)
+    if _pinned is not None:
+        return _pinned
+    return dt.datetime.now(UTC)
+
+
+@contextlib.contextmanager
+def pinned(moment):
+    """Within the block, :func:`now` is ``moment`` (a datetime or ISO text; None: the clock)."""
+    global _pinned
+    saved, _pinned = _pinned, (None if moment is None else now(moment))
+    try:
+        yield _pinned
+    finally:
+        _pinned = saved
+
+
+def example_table(at=None):
+    """The kit's example course table, every date moved by whole days so that
+    ``at`` (default: :func:`now`) falls where :data:`EXAMPLE_TODAY` falls in it."""
+    days = (now(at) - EXAMPLE_TODAY) // dt.timedelta(days=1)
+    return shift_text((KIT_ROOT / TABLE).read_text(encoding="utf-8"), dt.timedelta(days=days))
 
 
 def check_release(week, at=None, course_root=None):

@@ -4,18 +4,21 @@ Each parses nothing (the CLI did) and only calls the module that does the
 work, then prints one line per outcome for the terminal.
 """
 
+from . import schedule
 from .folder import CourseFolder
 
 
 def run(args):
     folder = CourseFolder.at(args.course)
-    return COMMANDS[args.command](folder, args)
+    # --today (a rehearsal) pins the kit's one clock for the whole command
+    with schedule.pinned(getattr(args, "today", None)):
+        return COMMANDS[args.command](folder, args)
 
 
 def release(folder, args):
     from .publish import release_week
 
-    released = release_week(folder, args.week, force=args.force, at=args.today)
+    released = release_week(folder, args.week, force=args.force)
     print(released.summary())
     return 0
 

@@ -113,3 +113,25 @@ def test_a_week_shipping_an_open_weeks_answers_is_refused(tmp_path):
     with pytest.raises(schedule.TooEarly, match=r"week03 ships week02's reference functions.*--force"):
         schedule.check_release(schedule.dates("week03", tmp_path), "2026-12-01T00:00+09:00", tmp_path)
     schedule.check_release(schedule.dates("week03", tmp_path), "2026-12-10T00:00+09:00", tmp_path)
+
+
+@pytest.mark.parametrize("today", ["2020-02-29T23:30+09:00", "2026-12-01T09:00+09:00", "2031-07-15T00:00Z"])
+def test_the_example_semester_runs_around_any_date(tmp_path, today):
+    (tmp_path / "course.toml").write_text(schedule.example_table(today), encoding="utf-8")
+    weeks = schedule.load(tmp_path)
+    at = schedule.now(today)
+    schedule.check_release(weeks["week01"], at, tmp_path)
+    schedule.check_release(weeks["week02"], at, tmp_path)
+    assert weeks["week01"].due - at > dt.timedelta(hours=11)  # submitting now is on time
+    with pytest.raises(schedule.TooEarly, match="week03 opens on"):
+        schedule.check_release(weeks["week03"], at, tmp_path)
+    assert schedule.calendar_problems(tmp_path) == []
+
+
+def test_the_clock_is_read_in_one_place_and_can_be_pinned():
+    with schedule.pinned("2030-05-05T10:00+09:00") as moment:
+        assert schedule.now() == moment == dt.datetime(2030, 5, 5, 1, 0, tzinfo=dt.timezone.utc)
+        with schedule.pinned(None):
+            assert schedule.now() != moment
+        assert schedule.now("2031-01-01") == dt.datetime(2031, 1, 1, tzinfo=dt.timezone.utc)
+    assert abs(schedule.now() - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=1)

@@ -3,7 +3,9 @@
 A TA releases week01 by its date (gate, generate, due date, exchange, LMS
 zip); students fetch and submit through the local exchange with nbgrader's
 own commands, one of them late; the instructor collects and grades in
-parallel. A copy of the folder, taken before grading, is graded by plain
+parallel. nbgrader's exchange stamps each hand-in with the real clock, so
+the course runs the kit's example semester around today
+(``schedule.example_table``); every other moment is written explicitly. A copy of the folder, taken before grading, is graded by plain
 ``nbgrader autograde`` with the same config: the two gradebooks must agree.
 """
 
@@ -15,6 +17,7 @@ import zipfile
 
 import nbformat
 import pytest
+from nbgrader.utils import parse_utc
 
 from autograder import classroom, course, exchange, parallel, publish, schedule, simulated_class
 from autograder.folder import CourseFolder, create
@@ -25,16 +28,16 @@ from autograder.release import nbgrader
 pytestmark = pytest.mark.slow
 
 WEEK = "week01"
-KST = dt.timezone(dt.timedelta(hours=9))
-OPEN = dt.datetime(2026, 11, 29, 12, 0, tzinfo=KST)  # week01 and week02 open, week03 not yet
 LATE_BY = dt.timedelta(hours=26)  # two started days: 20% off with the kit's policy
+DAY = dt.timedelta(days=1)
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("staff")
-    folder = create(base / "course", [WEEK, "week02"])
-    released = publish.release_week(folder, WEEK, at=OPEN)
+    # today, week01 and week02 are open and week03 is not
+    folder = create(base / "course", [WEEK, "week02"], table_text=schedule.example_table())
+    released = publish.release_week(folder, WEEK)
     week = course.week(WEEK)
     cohort = simulated_class.students(week, wrong_count=1)
     late = next(s for s in cohort if s.startswith("wrong_"))
@@ -54,7 +57,7 @@ def test_release_registers_the_due_date_and_publishes(graded):
     assert released.due == schedule.dates(WEEK, folder.root).due and not released.forced
     con = sqlite3.connect(folder.root / "gradebook.db")
     (duedate,) = con.execute("select duedate from assignment where name = ?", (WEEK,)).fetchone()
-    assert duedate.startswith("2026-11-30 14:59")  # 23:59 KST, stored as UTC
+    assert duedate.startswith(f"{released.due:%Y-%m-%d} 14:59")  # 23:59 KST, stored as UTC
     outbound = folder.exchange / folder.course_id / "outbound" / WEEK / "activations.ipynb"
     with zipfile.ZipFile(folder.root / "lms" / f"{WEEK}.zip") as archive:
         assert archive.read(f"{WEEK}/activations.ipynb") == outbound.read_bytes()
@@ -131,7 +134,7 @@ def test_feedback_summary_per_exercise_without_hidden_tests(graded):
 def test_release_before_its_date_is_refused(graded):
     folder = graded[0]
     with pytest.raises(schedule.TooEarly, match="week02 opens on .*--force"):
-        publish.release_week(folder, "week02", at=dt.datetime(2026, 11, 20, tzinfo=KST))
+        publish.release_week(folder, "week02", at=schedule.dates("week02", folder.root).release - DAY)
     assert not (folder.root / "release" / "week02").exists()
 
 
@@ -140,7 +143,7 @@ def test_failing_gate_is_refused_even_with_force(graded):
     failing = GateReport("week02")
     failing.add("reference scores 100%", False, "7 / 10")
     with pytest.raises(publish.GateFailed, match="--force does not override the gate"):
-        publish.release_week(folder, "week02", force=True, at=OPEN, gate=lambda week_id: failing)
+        publish.release_week(folder, "week02", force=True, gate=lambda week_id: failing)
     assert not (folder.root / "release" / "week02").exists()
 
 
@@ -148,8 +151,9 @@ def test_grading_resumes_and_only_regrades_what_changed(graded):
     folder, _, _, collected, late, _ = graded
     again = parallel.grade_week(folder, WEEK, jobs=2, progress=False, feedback=False, reports=False)
     assert again.graded == [] and again.skipped == collected
-    stamp = folder.submitted("reference", WEEK) / "timestamp.txt"
-    stamp.write_text("2026-11-29 23:00:00.000000 UTC")  # handed in again, after the grading
+    graded_at = parse_utc((folder.autograded("reference", WEEK) / "timestamp.txt").read_text().strip())
+    again_at = graded_at + dt.timedelta(hours=1)  # handed in again, after the graded version
+    (folder.submitted("reference", WEEK) / "timestamp.txt").write_text(f"{again_at:%Y-%m-%d %H:%M:%S.%f} UTC")
     again = parallel.grade_week(folder, WEEK, jobs=2, progress=False, feedback=False, reports=False)
     assert again.graded == ["reference"]
     forced = parallel.grade_week(folder, WEEK, jobs=2, force=True, progress=False, feedback=False, reports=False)
