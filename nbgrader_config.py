@@ -22,7 +22,7 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE (여기에 답을 쓰세요)"
 # or hand-edited nbgrader metadata).
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
-    "autograder.nbgrader_plugin.RepairCellMetadata",
+    "autograder.nbgrader_plugins.hidden_suites.RepairCellMetadata",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
@@ -33,7 +33,7 @@ c.Autograde.sanitize_preprocessors = [
 # nbgrader's Execute (no kernel runs student code in nbgrader's process).
 # The rest is nbgrader's default pipeline.
 c.Autograde.autograde_preprocessors = [
-    "autograder.nbgrader_plugin.GradeWithHiddenSuites",
+    "autograder.nbgrader_plugins.hidden_suites.GradeWithHiddenSuites",
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
@@ -52,7 +52,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))  # the course folder
 c.Exchange.root = os.path.join(HERE, "exchange")
 
 # Late work is marked by each week's `late_policy` in the course table.
-c.AssignLatePenalties.plugin_class = "autograder.late_policy.CourseTableLatePenalty"
+c.AssignLatePenalties.plugin_class = "autograder.nbgrader_plugins.late_penalty.CourseTableLatePenalty"
 c.CourseTableLatePenalty.table = os.path.join(HERE, "course.toml")
 
 # `nbgrader zip_collect` (an LMS download): every file is named

@@ -1,23 +1,44 @@
-"""``python -m autograder``: a thin command line that parses and delegates.
+"""``dlkit`` (or ``python -m autograder``): a thin command line that parses and delegates.
 
 Every command that grades needs the reference solutions, hence the
-instructor flag: ``--instructor`` here, or ``DLKIT_INSTRUCTOR=1``.
+instructor flag: ``--instructor`` here, or ``DLKIT_INSTRUCTOR=1``. A
+refusal of the kit's own (:class:`~autograder.errors.KitError`) is one
+line, ``error: ...``, and exit code 2; anything else is a bug and keeps
+its traceback.
 """
 
 import argparse
+import importlib
 import logging
 import os
 import sys
 
+from .errors import KitError
+
 INSTRUCTOR_FLAG = "DLKIT_INSTRUCTOR"  # the same name solutions/__init__.py checks
 
+# command -> "module:function" that runs it with the parsed arguments
+COMMANDS = {
+    "grade-notebook": "autograder.cli:grade_notebook",
+    "gate": "autograder.cli:gate",
+    "build-release": "autograder.cli:build_release",
+    "sync-solutions": "autograder.cli:sync_solutions",
+    "new-course": "autograder.cli:new_course",
+    "release": "autograder.staff.commands:release",
+    "collect": "autograder.staff.commands:collect",
+    "grade": "autograder.staff.commands:grade",
+    "report": "autograder.staff.commands:report",
+    "demo": "autograder.cli:demo",
+    "bench": "autograder.cli:bench",
+}
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
-    parser.add_argument("--instructor", action="store_true",
-                        help="allow loading the reference solutions (sets DLKIT_INSTRUCTOR=1)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+def parser():
+    top = argparse.ArgumentParser(prog="dlkit", description=__doc__.splitlines()[0])
+    top.add_argument("--instructor", action="store_true",
+                     help="allow loading the reference solutions (sets DLKIT_INSTRUCTOR=1)")
+    top.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     grade = commands.add_parser("grade-notebook", help="grade one notebook with the hidden suite")
     grade.add_argument("path", help="the submitted .ipynb")
@@ -25,11 +46,11 @@ def main(argv=None):
     grade.add_argument("--student", default="student", help="student id (seeds the hidden inputs)")
     grade.add_argument("--json", action="store_true", help="print the grading JSON")
 
-    gate = commands.add_parser("gate", help="check that a week may be released (no release)")
-    gate.add_argument("week")
-
-    build = commands.add_parser("build-release", help="gate, then refresh the kit's committed release/WEEK")
-    build.add_argument("week")
+    commands.add_parser("gate", help="check that a week may be released (no release)").add_argument("week")
+    commands.add_parser("build-release", help="gate, then refresh the kit's committed release/WEEK"
+                        ).add_argument("week")
+    commands.add_parser("sync-solutions", help="rewrite a week's solution cells from solutions/"
+                        ).add_argument("week")
 
     new = commands.add_parser("new-course", help="make a course folder (config, course table, sources)")
     new.add_argument("folder")
@@ -53,81 +74,91 @@ def main(argv=None):
     grade_week.add_argument("--no-feedback", action="store_true", help="skip nbgrader generate_feedback")
     grade_week.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    report = commands.add_parser("report", help="rewrite the CSV exports and class report of a graded week")
-    _course_args(report)
+    _course_args(commands.add_parser("report", help="rewrite the CSV exports and class report of a graded week"))
+
+    demo = commands.add_parser("demo", help="a whole course cycle in a fresh course folder")
+    demo.add_argument("--folder", default="demo-course", help="course folder to create (replaced)")
+    demo.add_argument("--weeks", nargs="*", help="weeks to run (default: all with a source notebook)")
 
     bench = commands.add_parser("bench", help="time the kit against plain sequential nbgrader autograde")
     bench.add_argument("--week", default="week01")
     bench.add_argument("-n", type=int, default=100, help="submissions to generate (default 100)")
     bench.add_argument("--jobs", type=int, nargs="*", default=[1, 2], help="kit runs to time (default: 1 2)")
     bench.add_argument("--folder", default="bench-course", help="scratch folder (replaced)")
+    return top
 
-    sync = commands.add_parser("sync-solutions", help="rewrite a week's solution cells from solutions/")
-    sync.add_argument("week")
 
-    demo = commands.add_parser("demo", help="a whole course cycle in a fresh course folder")
-    demo.add_argument("--folder", default="demo-course", help="course folder to create (replaced)")
-    demo.add_argument("--weeks", nargs="*", help="weeks to run (default: all with a source notebook)")
-
-    args = parser.parse_args(argv)
-    # nbgrader starts `alembic` from PATH: this environment's first
-    os.environ["PATH"] = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ.get('PATH', '')}"
+def main(argv=None):
+    args = parser().parse_args(argv)
     if args.instructor:
         os.environ[INSTRUCTOR_FLAG] = "1"
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    module, function = COMMANDS[args.command].split(":")
     try:
-        return _run(args)
-    except (PermissionError, ValueError, FileNotFoundError, RuntimeError) as exc:
+        from .course.nbgrader_cli import put_python_first
+
+        put_python_first()
+        return getattr(importlib.import_module(module), function)(args)
+    except KitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
 
-def _run(args):
-    if args.command == "grade-notebook":
-        from .grading import grade_notebook
-
-        result = grade_notebook(args.path, args.assignment, args.student)
-        print(result.to_json() if args.json else _table(result))
-        return 0
-    if args.command == "gate":
-        from .gate import run_gate
-
-        return 0 if run_gate(args.week).print_report() else 1
-    if args.command == "build-release":
-        from .release import release
-
-        return 0 if release(args.week) else 1
-    if args.command == "new-course":
-        from .folder import create
-
-        folder = create(args.folder, args.weeks)
-        print(f"course folder {folder.root}: edit course.toml for your semester's dates")
-        return 0
-    if args.command in ("release", "collect", "grade", "report"):
-        from . import staff
-
-        return staff.run(args)
-    if args.command == "bench":
-        from .bench import run_bench
-
-        return run_bench(args.week, args.n, args.jobs, args.folder)
-    if args.command == "sync-solutions":
-        from . import course, solution_cells
-
-        changed = solution_cells.sync(course.week(args.week))
-        print(f"{args.week}: rewrote {', '.join(changed)}" if changed else f"{args.week}: in sync")
-        return 0
-    if args.command == "demo":
-        from .demo import run_demo
-
-        return run_demo(args.folder, args.weeks)
-    raise AssertionError(args.command)
+def _course_args(command):
+    command.add_argument("week")
+    command.add_argument("--course", default=".", metavar="PATH", help="the course folder (default: here)")
 
 
-def _course_args(parser):
-    parser.add_argument("week")
-    parser.add_argument("--course", default=".", metavar="PATH", help="the course folder (default: here)")
+# -- the commands that need no more than a line or two -------------------------
+
+def grade_notebook(args):
+    from .grading.grade import grade_notebook as grade
+
+    result = grade(args.path, args.assignment, args.student)
+    print(result.to_json() if args.json else _table(result))
+    return 0
+
+
+def gate(args):
+    from .authoring.gate import run_gate
+
+    return 0 if run_gate(args.week).print_report() else 1
+
+
+def build_release(args):
+    from .authoring.build import build_release as build
+
+    return 0 if build(args.week) else 1
+
+
+def sync_solutions(args):
+    from .authoring import solution_cells
+    from .course.weeks import week
+
+    changed = solution_cells.sync(week(args.week))
+    print(f"{args.week}: rewrote {', '.join(changed)}" if changed else f"{args.week}: in sync")
+    return 0
+
+
+def new_course(args):
+    from .course.folder import create
+
+    folder = create(args.folder, args.weeks)
+    print(f"course folder {folder.root}: edit course.toml for your semester's dates")
+    return 0
+
+
+def demo(args):
+    from .simulation.demo import run_demo
+
+    return run_demo(args.folder, args.weeks)
+
+
+def bench(args):
+    from .simulation.bench import run_bench
+
+    return run_bench(args.week, args.n, args.jobs, args.folder)
 
 
 def _table(result):

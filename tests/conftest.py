@@ -2,41 +2,39 @@
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from autograder import course
+from autograder.authoring.solution_cells import with_reference
+from autograder.course import weeks
+from autograder.course.nbgrader_cli import put_python_first
 
-WEEKS = list(course.weeks())
+WEEKS = list(weeks.weeks())
 
 
 def pytest_configure(config):
     # the kit's tests grade, so they are the instructor; tests of the flag
     # itself run subprocesses without it
     os.environ.setdefault("DLKIT_INSTRUCTOR", "1")
-    # nbgrader starts `alembic` from PATH
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    put_python_first()  # nbgrader starts `alembic` from PATH
 
 
 @pytest.fixture(params=WEEKS)
 def week(request):
     """Every week that has a source notebook."""
-    return course.week(request.param)
+    return weeks.week(request.param)
 
 
 @pytest.fixture
 def week01():
-    return course.week("week01")
+    return weeks.week("week01")
 
 
 @pytest.fixture
 def reference_release(week01, tmp_path):
     """week01's release with the reference code pasted in, written to disk."""
-    from autograder.simulated_class import with_reference
-
     nb = with_reference(nbformat.read(week01.release_notebook, as_version=4),
                         nbformat.read(week01.source_notebook, as_version=4))
     folder = tmp_path / "alice"

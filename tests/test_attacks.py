@@ -13,10 +13,13 @@ import sys
 
 import pytest
 
-from autograder import attacks, course, grading
-from autograder.gradebook_view import cell_scores
-from autograder.release import nbgrader, new_course
+from autograder.course import weeks
+from autograder.course.folder import create
+from autograder.course.nbgrader_cli import environment, nbgrader
+from autograder.grading import grade
 from autograder.sandbox import confine
+from autograder.simulation import attacks
+from autograder.staff.gradebook import cell_scores
 from autograder.sandbox.process import Limits
 
 pytestmark = pytest.mark.slow
@@ -42,8 +45,8 @@ def digest(folder):
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    week = course.week(attacks.WEEK)
-    root = new_course(tmp_path_factory.mktemp("attacks"), [attacks.WEEK])
+    week = weeks.week(attacks.WEEK)
+    root = create(tmp_path_factory.mktemp("attacks"), [attacks.WEEK]).root
     with open(root / "nbgrader_config.py", "a") as config:
         config.write(f"\nc.GradeWithHiddenSuites.call_seconds = {LIMITS.call_seconds}\n"
                      f"c.GradeWithHiddenSuites.cell_seconds = {LIMITS.cell_seconds}\n")
@@ -59,16 +62,15 @@ def batch(tmp_path_factory):
     protected = {root / "source", root / "submitted" / HONEST}
     before = {folder: digest(folder) for folder in protected}
 
-    one = {student: grading.grade_notebook(root / "submitted" / student / attacks.WEEK / attacks.NOTEBOOK,
-                                           attacks.WEEK, student, limits=LIMITS)
+    one = {student: grade.grade_notebook(root / "submitted" / student / attacks.WEEK / attacks.NOTEBOOK,
+                                         attacks.WEEK, student, limits=LIMITS)
            for student in submissions}
     # the honest answer graded as each cheater: the same student id draws the same hidden inputs
     honest_path = root / "submitted" / HONEST / attacks.WEEK / attacks.NOTEBOOK
-    honest_as = {a.id: grading.grade_notebook(honest_path, attacks.WEEK, a.id, limits=LIMITS)
+    honest_as = {a.id: grade.grade_notebook(honest_path, attacks.WEEK, a.id, limits=LIMITS)
                  for a in RUNNABLE if a.at_most == "honest"}
-    env = dict(os.environ, PATH=f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}")
     proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", attacks.WEEK, "--force"],
-                          cwd=root, env=env, capture_output=True, text=True)
+                          cwd=root, env=environment(), capture_output=True, text=True)
     stored = cell_scores(f"sqlite:///{root / 'gradebook.db'}", attacks.WEEK, week.notebook)
     after = {folder: digest(folder) for folder in protected}
     (root / "autograde.log").write_text(proc.stdout + proc.stderr)
@@ -141,11 +143,11 @@ def test_grade_command_leaves_nothing_unaccounted_and_resumes(batch):
     """`grade` over the whole catalogue: every submission ends with its gradebook
     rows and a feedback file, or an error line naming the student; a second run
     regrades nothing and adds no rows."""
-    from autograder import parallel
-    from autograder.folder import CourseFolder
+    from autograder.course.folder import CourseFolder
+    from autograder.staff.grade import grade_week
 
     folder = CourseFolder(batch["root"])
-    run = parallel.grade_week(folder, attacks.WEEK, jobs=2, force=True, progress=False, reports=False)
+    run = grade_week(folder, attacks.WEEK, jobs=2, force=True, progress=False, reports=False)
     for student in folder.submissions(attacks.WEEK):
         feedback = batch["root"] / "feedback" / student / attacks.WEEK
         if student in run.errors:
@@ -153,7 +155,7 @@ def test_grade_command_leaves_nothing_unaccounted_and_resumes(batch):
         else:
             assert student in run.graded and any(feedback.glob("*.html")), student
     rows_before = _grade_rows(batch["root"])
-    again = parallel.grade_week(folder, attacks.WEEK, jobs=2, progress=False, feedback=False, reports=False)
+    again = grade_week(folder, attacks.WEEK, jobs=2, progress=False, feedback=False, reports=False)
     assert again.graded == [] and set(again.skipped) == set(run.graded)
     assert _grade_rows(batch["root"]) == rows_before
 

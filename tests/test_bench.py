@@ -4,13 +4,14 @@ import re
 
 import pytest
 
-from autograder import bench, course
+from autograder.course import weeks
+from autograder.simulation import bench
 
 pytestmark = pytest.mark.slow
 
 
 def test_submissions_mix_right_wrong_and_broken():
-    made = bench.submissions(course.week("week01"), 10)
+    made = bench.submissions(weeks.week("week01"), 10)
     kinds = [kind for _, kind, _ in made]
     assert (kinds.count("right"), kinds.count("wrong"), kinds.count("broken")) == (4, 4, 2)
     assert len({student for student, _, _ in made}) == 10

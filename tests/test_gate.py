@@ -2,8 +2,8 @@
 
 import pytest
 
-from autograder import catalogue, gate
-from autograder.catalogue import WrongAnswer
+from autograder.authoring import catalogue, gate
+from autograder.authoring.catalogue import WrongAnswer
 
 
 def test_every_week_passes_its_gate(week):
@@ -13,7 +13,7 @@ def test_every_week_passes_its_gate(week):
 
 
 def test_a_wrong_answer_that_loses_nothing_fails_the_gate(monkeypatch, week01):
-    from autograder.solution_cells import reference_source, render
+    from autograder.authoring.solution_cells import reference_source, render
 
     harmless = WrongAnswer("not_wrong", "relu", "identical to the reference",
                            render(reference_source("week01"), "relu"))
@@ -25,16 +25,16 @@ def test_a_wrong_answer_that_loses_nothing_fails_the_gate(monkeypatch, week01):
 
 
 def test_a_broken_reference_fails_the_gate(monkeypatch):
-    from autograder import grading
+    from autograder.grading import grade
 
-    real = grading.grade_notebook
+    real = grade.grade_notebook
 
     def grade_with_broken_sigmoid(nb, *args, **kwargs):
         if not isinstance(nb, str) and hasattr(nb, "cells"):
             nb = catalogue.apply(nb, WrongAnswer("x", "sigmoid", "", "def sigmoid(x):\n    return x"))
         return real(nb, *args, **kwargs)
 
-    monkeypatch.setattr(grading, "grade_notebook", grade_with_broken_sigmoid)
+    monkeypatch.setattr(grade, "grade_notebook", grade_with_broken_sigmoid)
     monkeypatch.setattr(catalogue, "load", lambda week_id: [])
     report = gate.run_gate("week01")
     assert not report.ok
@@ -46,7 +46,7 @@ def test_a_broken_reference_fails_the_gate(monkeypatch):
     ("test_leaky_relu", "leaky_relu", True), ("test_neuron", "relu", False),
 ])
 def test_test_cells_belong_to_the_longest_matching_exercise(week01, grade_id, exercise, expected):
-    assert gate._belongs(grade_id, exercise, week01) is expected
+    assert (week01.exercise_of(grade_id) == exercise) is expected
 
 
 def test_catalogue_entries_name_existing_exercises(week):

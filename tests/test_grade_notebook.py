@@ -8,7 +8,9 @@ import sys
 import nbformat
 import pytest
 
-from autograder import catalogue, course, grading, secret
+from autograder.authoring import catalogue
+from autograder.course import weeks
+from autograder.grading import grade, secret
 
 
 def grade_cli(path, *extra):
@@ -38,14 +40,14 @@ def test_json_has_the_curriculum_shape(reference_release):
     assert set(result) >= {"assignment", "student", "score", "max_score", "cells"}
     for cell in result["cells"]:
         assert set(cell) == {"grade_id", "score", "max_score", "passed", "failed", "messages"}
-    assert [c["grade_id"] for c in result["cells"]] == [c.grade_id for c in course.week("week01").test_cells]
+    assert [c["grade_id"] for c in result["cells"]] == [c.grade_id for c in weeks.week("week01").test_cells]
     assert sum(c["max_score"] for c in result["cells"]) == 10
 
 
 def test_partial_credit_is_points_times_fraction_passed(week01):
     nb = nbformat.read(week01.source_notebook, as_version=4)
     wrong = next(a for a in catalogue.load("week01") if a.id == "sigmoid_overflows")
-    result = grading.grade_notebook(catalogue.apply(nb, wrong), "week01", "carol", workdir=week01.source_dir)
+    result = grade.grade_notebook(catalogue.apply(nb, wrong), "week01", "carol", workdir=week01.source_dir)
     cell = result.cell("test_sigmoid")
     assert 0 < cell.score < cell.max_score
     assert cell.score == round(cell.max_score * cell.passed / (cell.passed + cell.failed), 2)
@@ -57,7 +59,7 @@ def test_messages_never_quote_hidden_test_code(week01):
                    for line in path.read_text().splitlines() if len(line.strip()) > 20}
     nb = nbformat.read(week01.source_notebook, as_version=4)
     for answer in catalogue.load("week01"):
-        result = grading.grade_notebook(catalogue.apply(nb, answer), "week01", "dave", workdir=week01.source_dir)
+        result = grade.grade_notebook(catalogue.apply(nb, answer), "week01", "dave", workdir=week01.source_dir)
         text = "\n".join(m for c in result.cells for m in c.messages)
         assert text, answer.id
         assert not [line for line in suite_lines if line in text], answer.id
@@ -65,8 +67,8 @@ def test_messages_never_quote_hidden_test_code(week01):
 
 
 def test_same_submission_same_scores_and_secret_changes_inputs(reference_release, monkeypatch):
-    first = grading.grade_notebook(reference_release, "week01", "erin").to_dict()
-    assert grading.grade_notebook(reference_release, "week01", "erin").to_dict() == first
+    first = grade.grade_notebook(reference_release, "week01", "erin").to_dict()
+    assert grade.grade_notebook(reference_release, "week01", "erin").to_dict() == first
     before = secret.seed_for(secret.get_secret(), "week01", "erin", "test_sigmoid.py::test_vectorised")
     monkeypatch.setenv(secret.ENV, "another secret")
     after = secret.seed_for(secret.get_secret(), "week01", "erin", "test_sigmoid.py::test_vectorised")

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from autograder.course import KIT_ROOT
+from autograder.course.table import KIT_ROOT
 
 
 def run(args, flag):

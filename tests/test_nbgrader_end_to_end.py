@@ -10,9 +10,13 @@ import csv
 import nbformat
 import pytest
 
-from autograder import catalogue, course, grading, simulated_class
-from autograder.gradebook_view import cell_scores
-from autograder.release import nbgrader, new_course
+from autograder.authoring import catalogue
+from autograder.course import weeks
+from autograder.course.folder import create
+from autograder.course.nbgrader_cli import nbgrader
+from autograder.grading import grade
+from autograder.simulation.cohort import spread, students
+from autograder.staff.gradebook import cell_scores
 
 pytestmark = pytest.mark.slow
 
@@ -30,10 +34,10 @@ def noisy(nb):
 
 @pytest.fixture(scope="module")
 def graded_course(tmp_path_factory):
-    week = course.week(WEEK)
-    root = new_course(tmp_path_factory.mktemp("course"), [WEEK])
+    week = weeks.week(WEEK)
+    root = create(tmp_path_factory.mktemp("course"), [WEEK]).root
     nbgrader(["generate_assignment", WEEK, "--force"], cwd=root)
-    cohort = {sid: nb for sid, (_, nb) in simulated_class.students(week, wrong_count=2).items()}
+    cohort = {sid: nb for sid, (_, nb) in students(week, wrong_count=2).items()}
     cohort["noisy"] = noisy(cohort["reference"])
     for student_id, nb in cohort.items():
         folder = root / "submitted" / student_id / WEEK
@@ -59,7 +63,7 @@ def test_stderr_and_warnings_do_not_zero_a_correct_notebook(graded_course):
 
 def test_editing_test_cells_earns_nothing(graded_course):
     _, week, _, scores = graded_course
-    first_wrong = simulated_class._spread(catalogue.load(WEEK), 1)[0]
+    first_wrong = spread(catalogue.load(WEEK), 1)[0]
     assert scores["edits_tests"] == scores[f"wrong_{first_wrong.id}"]
     assert sum(s for s, _ in scores["edits_tests"].values()) < 10
 
@@ -68,7 +72,7 @@ def test_gradebook_equals_the_one_notebook_command(graded_course):
     root, week, cohort, scores = graded_course
     for student_id in cohort:
         submitted = root / "submitted" / student_id / WEEK / f"{week.notebook}.ipynb"
-        result = grading.grade_notebook(submitted, WEEK, student_id)
+        result = grade.grade_notebook(submitted, WEEK, student_id)
         assert {c.grade_id: c.score for c in result.cells} == \
             {grade_id: score for grade_id, (score, _) in scores[student_id].items()}, student_id
 

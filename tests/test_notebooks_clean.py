@@ -3,7 +3,7 @@
 import nbformat
 import pytest
 
-from autograder.course import KIT_ROOT
+from autograder.course.table import KIT_ROOT
 
 NOTEBOOKS = sorted((KIT_ROOT / "source").rglob("*.ipynb")) + sorted((KIT_ROOT / "release").rglob("*.ipynb"))
 ALLOWED_CELL_KEYS = {"nbgrader", "tags", "deletable", "editable"}

@@ -4,11 +4,11 @@ import filecmp
 
 import nbformat
 
-from autograder import release
+from autograder.authoring import generate
 
 
 def test_committed_release_is_fresh(week, tmp_path):
-    generated = release.generate_scratch(week.id, tmp_path)
+    generated = generate.generate_scratch(week.id, tmp_path)
     committed = week.release_notebook.parent
     assert sorted(p.name for p in generated.iterdir()) == sorted(p.name for p in committed.iterdir()), \
         f"run `make release WEEK={week.id}`"

@@ -1,6 +1,6 @@
 """One source of truth: solution cells and lecture_lib come from solutions/."""
 
-from autograder import solution_cells
+from autograder.authoring import solution_cells
 
 
 def test_source_notebook_matches_reference(week):

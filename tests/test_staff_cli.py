@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from autograder.folder import create
+from autograder.course.folder import create
 
 
 def run(*args, cwd):

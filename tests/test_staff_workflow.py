@@ -5,7 +5,7 @@ zip); students fetch and submit through the local exchange with nbgrader's
 own commands, one of them late; the instructor collects and grades in
 parallel. nbgrader's exchange stamps each hand-in with the real clock, so
 the course runs the kit's example semester around today
-(``schedule.example_table``); every other moment is written explicitly. A copy of the folder, taken before grading, is graded by plain
+(``calendar.example_table``); every other moment is written explicitly. A copy of the folder, taken before grading, is graded by plain
 ``nbgrader autograde`` with the same config: the two gradebooks must agree.
 """
 
@@ -19,11 +19,16 @@ import nbformat
 import pytest
 from nbgrader.utils import parse_utc
 
-from autograder import classroom, course, exchange, parallel, publish, schedule, simulated_class
-from autograder.folder import CourseFolder, create
-from autograder.gate import GateReport
-from autograder.gradebook_view import cell_scores
-from autograder.release import nbgrader
+from autograder.authoring.gate import GateReport
+from autograder.course import calendar, weeks
+from autograder.course.calendar import TooEarly
+from autograder.course.folder import CourseFolder, create
+from autograder.course.nbgrader_cli import nbgrader
+from autograder.simulation import classroom, cohort
+from autograder.staff import exchange
+from autograder.staff.grade import Busy, grade_lock, grade_week
+from autograder.staff.release import GateFailed, release_week
+from autograder.staff.gradebook import cell_scores, submissions
 
 pytestmark = pytest.mark.slow
 
@@ -36,32 +41,32 @@ DAY = dt.timedelta(days=1)
 def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("staff")
     # today, week01 and week02 are open and week03 is not
-    folder = create(base / "course", [WEEK, "week02"], table_text=schedule.example_table())
-    released = publish.release_week(folder, WEEK)
-    week = course.week(WEEK)
-    cohort = simulated_class.students(week, wrong_count=1)
-    late = next(s for s in cohort if s.startswith("wrong_"))
-    students = {s: cohort[s][1] for s in ("reference", "blank", late)}
+    folder = create(base / "course", [WEEK, "week02"], table_text=calendar.example_table())
+    released = release_week(folder, WEEK)
+    week = weeks.week(WEEK)
+    simulated = cohort.students(week, wrong_count=1)
+    late = next(s for s in simulated if s.startswith("wrong_"))
+    students = {s: simulated[s][1] for s in ("reference", "blank", late)}
     classroom.hand_in(folder, WEEK, students, base / "homes")
     classroom.backdate(folder, late, WEEK, released.due + LATE_BY)
     collected = exchange.collect(folder, WEEK)
 
     plain = CourseFolder(shutil.copytree(folder.root, base / "plain"))
     nbgrader(["autograde", WEEK], cwd=plain.root)
-    run = parallel.grade_week(folder, WEEK, jobs=2, progress=False)
+    run = grade_week(folder, WEEK, jobs=2, progress=False)
     return folder, plain, released, collected, late, run
 
 
 def test_release_registers_the_due_date_and_publishes(graded):
     folder, _, released, _, _, _ = graded
-    assert released.due == schedule.dates(WEEK, folder.root).due and not released.forced
+    assert released.due == folder.table.week(WEEK).due and not released.forced
     con = sqlite3.connect(folder.root / "gradebook.db")
     (duedate,) = con.execute("select duedate from assignment where name = ?", (WEEK,)).fetchone()
     assert duedate.startswith(f"{released.due:%Y-%m-%d} 14:59")  # 23:59 KST, stored as UTC
     outbound = folder.exchange / folder.course_id / "outbound" / WEEK / "activations.ipynb"
     with zipfile.ZipFile(folder.root / "lms" / f"{WEEK}.zip") as archive:
         assert archive.read(f"{WEEK}/activations.ipynb") == outbound.read_bytes()
-    assert nbformat.read(outbound, as_version=4) == nbformat.read(course.week(WEEK).release_notebook, as_version=4)
+    assert nbformat.read(outbound, as_version=4) == nbformat.read(weeks.week(WEEK).release_notebook, as_version=4)
 
 
 def test_students_submitted_through_the_exchange(graded):
@@ -74,7 +79,7 @@ def test_students_submitted_through_the_exchange(graded):
 def test_parallel_gradebook_equals_plain_nbgrader_autograde(graded):
     folder, plain, _, _, _, run = graded
     assert not run.errors and run.graded == folder.submissions(WEEK)
-    notebook = course.week(WEEK).notebook
+    notebook = weeks.week(WEEK).notebook
     assert cell_scores(folder.db_url, WEEK, notebook) == cell_scores(plain.db_url, WEEK, notebook)
     assert _rows(folder) == _rows(plain)
 
@@ -85,7 +90,7 @@ def test_no_lost_or_duplicated_rows(graded):
     assert con.execute("select count(*) from submitted_assignment").fetchone() == (len(collected),)
     rows, distinct = con.execute("select count(*), count(distinct notebook_id || '/' || cell_id) from grade").fetchone()
     # exactly one grade per (submitted notebook, test cell)
-    assert rows == distinct == len(collected) * len(course.week(WEEK).test_cells)
+    assert rows == distinct == len(collected) * len(weeks.week(WEEK).test_cells)
 
 
 def test_late_submission_loses_what_the_policy_says(graded):
@@ -99,7 +104,7 @@ def test_late_submission_loses_what_the_policy_says(graded):
 
 def test_question_csv_has_one_row_per_student_and_cell(graded):
     folder, _, _, collected, late, _ = graded
-    week = course.week(WEEK)
+    week = weeks.week(WEEK)
     with open(folder.reports / f"{WEEK}-questions.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(collected) * len(week.test_cells)
@@ -123,7 +128,7 @@ def test_class_report_is_one_offline_file_with_plots(graded):
 
 def test_feedback_summary_per_exercise_without_hidden_tests(graded):
     folder, _, _, collected, _, _ = graded
-    week = course.week(WEEK)
+    week = weeks.week(WEEK)
     for student in collected:
         summary = (folder.feedback(student, WEEK) / "summary.txt").read_text(encoding="utf-8")
         assert all(f"{exercise}: " in summary for exercise in week.exercises)
@@ -133,8 +138,8 @@ def test_feedback_summary_per_exercise_without_hidden_tests(graded):
 
 def test_release_before_its_date_is_refused(graded):
     folder = graded[0]
-    with pytest.raises(schedule.TooEarly, match="week02 opens on .*--force"):
-        publish.release_week(folder, "week02", at=schedule.dates("week02", folder.root).release - DAY)
+    with pytest.raises(TooEarly, match="week02 opens on .*--force"):
+        release_week(folder, "week02", at=folder.table.week("week02").release - DAY)
     assert not (folder.root / "release" / "week02").exists()
 
 
@@ -142,36 +147,36 @@ def test_failing_gate_is_refused_even_with_force(graded):
     folder = graded[0]
     failing = GateReport("week02")
     failing.add("reference scores 100%", False, "7 / 10")
-    with pytest.raises(publish.GateFailed, match="--force does not override the gate"):
-        publish.release_week(folder, "week02", force=True, gate=lambda week_id: failing)
+    with pytest.raises(GateFailed, match="--force does not override the gate"):
+        release_week(folder, "week02", force=True, gate=lambda week_id: failing)
     assert not (folder.root / "release" / "week02").exists()
 
 
 def test_grading_resumes_and_only_regrades_what_changed(graded):
     folder, _, _, collected, late, _ = graded
-    again = parallel.grade_week(folder, WEEK, jobs=2, progress=False, feedback=False, reports=False)
+    again = grade_week(folder, WEEK, jobs=2, progress=False, feedback=False, reports=False)
     assert again.graded == [] and again.skipped == collected
     graded_at = parse_utc((folder.autograded("reference", WEEK) / "timestamp.txt").read_text().strip())
     again_at = graded_at + dt.timedelta(hours=1)  # handed in again, after the graded version
     (folder.submitted("reference", WEEK) / "timestamp.txt").write_text(f"{again_at:%Y-%m-%d %H:%M:%S.%f} UTC")
-    again = parallel.grade_week(folder, WEEK, jobs=2, progress=False, feedback=False, reports=False)
+    again = grade_week(folder, WEEK, jobs=2, progress=False, feedback=False, reports=False)
     assert again.graded == ["reference"]
-    forced = parallel.grade_week(folder, WEEK, jobs=2, force=True, progress=False, feedback=False, reports=False)
+    forced = grade_week(folder, WEEK, jobs=2, force=True, progress=False, feedback=False, reports=False)
     assert forced.graded == collected and not forced.errors
 
 
 def test_a_second_grade_in_the_same_folder_is_refused(graded):
     folder = graded[0]
-    with parallel._lock(folder):
-        with pytest.raises(parallel.Busy, match="another `grade` is running"):
-            parallel.grade_week(folder, WEEK, progress=False)
+    with grade_lock(folder):
+        with pytest.raises(Busy, match="another `grade` is running"):
+            grade_week(folder, WEEK, progress=False)
 
 
 def test_lms_download_is_collected_by_its_file_names(tmp_path, graded):
     folder = create(tmp_path / "lms-course", [WEEK])
-    shutil.copytree(course.week(WEEK).release_notebook.parent, folder.root / "release" / WEEK)
+    shutil.copytree(weeks.week(WEEK).release_notebook.parent, folder.root / "release" / WEEK)
     download = tmp_path / "download.zip"
-    notebook = course.week(WEEK).release_notebook.read_bytes()
+    notebook = weeks.week(WEEK).release_notebook.read_bytes()
     with zipfile.ZipFile(download, "w") as archive:
         archive.writestr("alice_20261125T143000+0900_activations.ipynb", notebook)
         archive.writestr("bob.kim_20261126T090000Z_activations.ipynb", notebook)
@@ -182,12 +187,10 @@ def test_lms_download_is_collected_by_its_file_names(tmp_path, graded):
 
 def _rows(folder):
     """``{student: (score, late penalty, seconds late)}`` of the week, from nbgrader's gradebook."""
-    from autograder.exports import submissions
-
     return {s: (sub.score, sub.late_penalty, sub.seconds_late) for s, sub in submissions(folder, WEEK).items()}
 
 
 def _assert_no_hidden_test_text(text):
-    suite_lines = {line.strip() for path in course.week(WEEK).suite_dir.glob("*.py")
+    suite_lines = {line.strip() for path in weeks.week(WEEK).suite_dir.glob("*.py")
                    for line in path.read_text().splitlines() if len(line.strip()) > 24}
     assert not [line for line in suite_lines if line in text]

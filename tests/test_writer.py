@@ -5,12 +5,14 @@ import copy
 import nbformat
 import pytest
 
-from autograder import grading, results
-from autograder.course import week as find_week
-from autograder.folder import create
-from autograder.sanitize import sanitize
+from autograder.course.folder import create
+from autograder.course.weeks import week as find_week
+from autograder.grading import store
+from autograder.grading.result import CellResult, NotebookResult
+from autograder.grading.sanitize import sanitize
+from autograder.nbgrader_plugins.worker_results import GradeFromWorkerResults
 from autograder.sandbox.process import Limits
-from autograder.writer import GradeFromWorkerResults, NotKitConfig, limits_for, writer_config
+from autograder.staff.writer import NotKitConfig, limits_for, writer_config
 
 WEEK = "week01"
 
@@ -23,9 +25,9 @@ def sanitized(reference_release):
 def _fake(nb, workdir, key_of=None):
     """A stored result that no grading would give: 1.23 points on every cell."""
     week = find_week(WEEK)
-    cells = [grading.CellResult(c.grade_id, 1.23, c.points, 1, 1, ["fake"]) for c in week.test_cells]
-    key = results.key(key_of or nb, workdir, WEEK, "alice", Limits())
-    return results.Stored(key, grading.NotebookResult(WEEK, "alice", cells))
+    cells = [CellResult(c.grade_id, 1.23, c.points, 1, 1, ["fake"]) for c in week.test_cells]
+    key = store.key(key_of or nb, workdir, WEEK, "alice", Limits())
+    return store.Stored(key, NotebookResult(WEEK, "alice", cells))
 
 
 def _scores(nb):
@@ -38,7 +40,7 @@ def _step(tmp_path):
 
 
 def test_a_matching_key_uses_the_stored_result(sanitized, reference_release, tmp_path):
-    results.save(tmp_path / "results", "alice", _fake(sanitized, reference_release.parent))
+    store.save(tmp_path / "results", "alice", _fake(sanitized, reference_release.parent))
     resources = {"nbgrader": {"assignment": WEEK, "student": "alice"},
                  "metadata": {"path": str(reference_release.parent)}}
     nb, _ = _step(tmp_path).preprocess(copy.deepcopy(sanitized), resources)
@@ -48,7 +50,7 @@ def test_a_matching_key_uses_the_stored_result(sanitized, reference_release, tmp
 def test_another_notebook_is_graded_again(sanitized, reference_release, tmp_path):
     edited = copy.deepcopy(sanitized)
     edited.cells.append(nbformat.v4.new_code_cell("x = 1"))
-    results.save(tmp_path / "results", "alice", _fake(sanitized, reference_release.parent, key_of=edited))
+    store.save(tmp_path / "results", "alice", _fake(sanitized, reference_release.parent, key_of=edited))
     resources = {"nbgrader": {"assignment": WEEK, "student": "alice"},
                  "metadata": {"path": str(reference_release.parent)}}
     nb, _ = _step(tmp_path).preprocess(copy.deepcopy(sanitized), resources)
@@ -57,31 +59,31 @@ def test_another_notebook_is_graded_again(sanitized, reference_release, tmp_path
 
 
 def test_key_covers_files_beside_the_notebook_but_not_the_weeks_own(sanitized, tmp_path):
-    base = results.key(sanitized, tmp_path, WEEK, "alice", Limits())
+    base = store.key(sanitized, tmp_path, WEEK, "alice", Limits())
     (tmp_path / "helper.py").write_text("X = 1\n")
-    assert results.key(sanitized, tmp_path, WEEK, "alice", Limits()) != base
-    assert results.key(sanitized, tmp_path, WEEK, "bob", Limits()) != \
-        results.key(sanitized, tmp_path, WEEK, "alice", Limits())
-    assert results.key(sanitized, tmp_path, WEEK, "alice", Limits(call_seconds=1)) != \
-        results.key(sanitized, tmp_path, WEEK, "alice", Limits())
+    assert store.key(sanitized, tmp_path, WEEK, "alice", Limits()) != base
+    assert store.key(sanitized, tmp_path, WEEK, "bob", Limits()) != \
+        store.key(sanitized, tmp_path, WEEK, "alice", Limits())
+    assert store.key(sanitized, tmp_path, WEEK, "alice", Limits(call_seconds=1)) != \
+        store.key(sanitized, tmp_path, WEEK, "alice", Limits())
 
 
 def test_stored_results_round_trip(tmp_path):
     week = find_week(WEEK)
-    cells = [grading.CellResult(c.grade_id, c.points / 2, c.points, 1, 1, ["half"]) for c in week.test_cells]
-    stored = results.Stored("k", grading.NotebookResult(WEEK, "bob", cells, ["a problem"]), 0.5, "")
-    results.save(tmp_path, "bob", stored)
-    back = results.load(tmp_path, "bob")
+    cells = [CellResult(c.grade_id, c.points / 2, c.points, 1, 1, ["half"]) for c in week.test_cells]
+    stored = store.Stored("k", NotebookResult(WEEK, "bob", cells, ["a problem"]), 0.5, "")
+    store.save(tmp_path, "bob", stored)
+    back = store.load(tmp_path, "bob")
     assert back.result.to_dict() == stored.result.to_dict() and back.key == "k"
-    assert results.load(tmp_path, "nobody") is None
-    assert list(results.load_all(tmp_path)) == ["bob"]
+    assert store.load(tmp_path, "nobody") is None
+    assert list(store.load_all(tmp_path)) == ["bob"]
 
 
 def test_writer_config_swaps_only_the_kit_step(tmp_path):
     folder = create(tmp_path / "course", [WEEK])
     config = writer_config(folder.config, tmp_path / "r")
     steps = config.Autograde.autograde_preprocessors
-    assert steps[0] == "autograder.writer.GradeFromWorkerResults"
+    assert steps[0] == "autograder.nbgrader_plugins.worker_results.GradeFromWorkerResults"
     assert steps[1:] == folder.config.Autograde.autograde_preprocessors[1:]
     configured = folder.config.copy()
     configured.GradeWithHiddenSuites.call_seconds = 2.5  # the workers grade with the course's limits

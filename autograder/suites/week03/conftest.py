@@ -10,7 +10,7 @@ import pytest
 
 from autograder.checks import Mistake
 from autograder.sandbox.errors import RaisedError
-from autograder.student_models import ModelDriver, inject
+from autograder.checks.models import ModelDriver, inject
 from solutions import week03 as ref
 
 INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])  # the lecture's four inputs

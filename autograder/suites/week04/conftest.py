@@ -9,7 +9,7 @@ layer_forward).
 
 import pytest
 
-from autograder.stand_ins import StandIns
+from autograder.checks.stand_ins import StandIns
 
 STAND_INS = StandIns('''
 def _sigmoid(z):

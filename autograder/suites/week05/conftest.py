@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from autograder.checks import expect, numeric
-from autograder.student_models import ModelDriver, inject
+from autograder.checks.models import ModelDriver, inject
 from solutions import week05 as ref
 
 KEYS = ("W2", "b2", "W3", "b3")  # the contract's parameter names, in the lecture's update order

@@ -13,7 +13,7 @@ import pytest
 
 from autograder.checks import Mistake
 from autograder.sandbox.errors import RaisedError
-from autograder.stand_ins import StandIns
+from autograder.checks.stand_ins import StandIns
 
 # Runs in the student process (only numpy there) and, for expected values, in the grader.
 STAND_INS = StandIns('''

@@ -1,0 +1,138 @@
+"""Assertions for the hidden suites, with messages written for students.
+
+A hidden test fails by raising :class:`Mistake` with a sentence that names
+the mistake in the lecture's terms ("did you forget to add b?"). pytest's
+own assertion text is never shown to a student: it quotes the test's code.
+Tolerances are named here so every suite uses the same ones.
+"""
+
+import numpy as np
+
+from ..sandbox.errors import RaisedError
+
+RTOL = 1e-6  # relative tolerance against the reference
+ATOL = 1e-9  # absolute tolerance against the reference
+
+
+class Mistake(Exception):
+    """A check failed; ``str()`` is the student-facing explanation."""
+
+
+def expect(condition, message):
+    if not condition:
+        raise Mistake(message)
+
+
+def numeric(value, what):
+    """``value`` as an ndarray, if it is a number or a numeric array."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.ndarray, np.generic)):
+        raise Mistake(f"{what} returned {kind_of(value)}; expected a number or a numpy array")
+    return np.asarray(value)
+
+
+def expect_shape(value, shape, what, hint=""):
+    array = numeric(value, what)
+    expect(array.shape == tuple(shape),
+           f"{what} has shape {array.shape}, expected {tuple(shape)}" + _hint(hint))
+    return array
+
+
+def expect_float64(value, what):
+    array = numeric(value, what)
+    expect(array.dtype == np.float64,
+           f"{what} has dtype {array.dtype}; every array the exercises return is float64 "
+           "(use np.asarray(x, dtype=float) or a float operation)")
+
+
+def expect_close(value, expected, what, hint="", rtol=RTOL, atol=ATOL):
+    """Shape first (a clearer message), then values within the named tolerances."""
+    expected = np.asarray(expected)
+    array = expect_shape(value, expected.shape, what, hint)
+    with np.errstate(all="ignore"):
+        ok = np.allclose(array.astype(float), expected, rtol=rtol, atol=atol, equal_nan=False)
+    expect(ok and np.all(np.isfinite(array) == np.isfinite(expected)),
+           f"{what}: wrong values" + _hint(hint))
+    return array
+
+
+def diagnose(value, expected, what, hint="", mistakes=None, rtol=RTOL):
+    """:func:`expect_close`, naming the known mistake a wrong answer matches.
+
+    ``mistakes`` maps a message to the wrong value that mistake gives. A
+    wrong ``value`` that matches one (which itself differs from
+    ``expected``) fails with the first such message; any other wrong value
+    with ``hint``.
+    """
+    for message, wrong in (mistakes or {}).items():
+        if not _matches(expected, wrong, rtol) and _matches(value, wrong, rtol):
+            raise Mistake(f"{what}: wrong values" + _hint(message))
+    return expect_close(value, expected, what, hint, rtol=rtol)
+
+
+def _matches(value, expected, rtol):
+    """Same shape and values within the tolerances; False for anything else."""
+    try:
+        value, expected = np.asarray(value), np.asarray(expected)
+    except ValueError:  # a ragged list
+        return False
+    if value.shape != expected.shape or value.dtype.kind not in "biuf":
+        return False
+    with np.errstate(all="ignore"):
+        return bool(np.allclose(value.astype(float), expected, rtol=rtol, atol=ATOL))
+
+
+def expect_unchanged(before, after, what):
+    expect(np.array_equal(np.asarray(before), np.asarray(after)),
+           f"{what} changed an array it was given; work on a copy, never on the input")
+
+
+def kind_of(value):
+    """What a wrong return value is, for a message ("a str", "None (is a `return` missing?)")."""
+    if value is None:
+        return "None (is a `return` missing?)"
+    return f"a {type(value).__name__}"
+
+
+def _hint(hint):
+    return f" — {hint}" if hint else ""
+
+
+# numpy's error state for "must not overflow": over/divide/invalid raise, as
+# in the curriculum; underflow to 0 is the right answer for e^{-1000}
+STRICT = {"over": "raise", "divide": "raise", "invalid": "raise"}
+
+SMALL, LARGE = 10, 2000  # array sizes compared by the vectorisation check
+LOOP_LINES = 200  # extra lines executed for LARGE vs SMALL that betray a loop
+
+
+def expect_vectorised(student, name, make_args, what=None):
+    """Fail if ``name`` executes more Python lines for a bigger array.
+
+    ``make_args(n)`` returns the positional arguments for an input of n
+    elements. A vectorised function runs the same lines for any n.
+    """
+    small = student.invoke(name, make_args(SMALL), count_lines=True).lines
+    large = student.invoke(name, make_args(LARGE), count_lines=True).lines
+    expect(large - small < LOOP_LINES,
+           f"{what or name} runs a Python loop over the elements (it executed {large - small} "
+           f"more lines for {LARGE} elements than for {SMALL}); use numpy operations on the "
+           "whole array instead")
+
+
+def call_strict(student, name, *args, what=None, mistake="", **kwargs):
+    """Call with numpy's STRICT error state; an overflow becomes a Mistake.
+
+    Returns the :class:`~autograder.sandbox.process.Reply`; warnings, if
+    any, are a Mistake too ("never overflows or warns").
+    """
+    what = what or f"{name}(x)"
+    try:
+        reply = student.invoke(name, args, kwargs, errstate=STRICT)
+    except RaisedError as exc:
+        if exc.exc_type == "FloatingPointError":
+            raise Mistake(f"{what} made numpy raise FloatingPointError ({exc.exc_message})"
+                          + _hint(mistake)) from None
+        raise
+    if reply.warnings:
+        raise Mistake(f"{what} warned: {reply.warnings[0]}" + _hint(mistake))
+    return reply

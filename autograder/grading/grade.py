@@ -1,0 +1,126 @@
+"""Grade one notebook: student process + hidden suite → per-cell scores.
+
+This is the one place a score is decided. The nbgrader preprocessor
+(:mod:`autograder.nbgrader_plugins.hidden_suites`), the parallel grading
+workers and the ``grade-notebook`` command all call :func:`grade_notebook`,
+so they cannot disagree.
+
+A test cell's score is its points times the fraction of its hidden tests
+that passed (partial credit), rounded to 1/100 point.
+"""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from ..course import cells, weeks
+from ..course.weeks import Week
+from ..errors import NotInstructor, SuiteProblem
+from ..sandbox.process import Limits, StudentProcess
+from . import runner, sanitize
+from .result import CellResult, NotebookResult
+from .secret import get_secret
+
+MAX_SUBMISSION_BYTES = 20 * 1024**2  # extra files of a submission copied for its code
+
+
+def grade_notebook(nb, assignment: str, student: str = "student", workdir=None,
+                   limits: Limits = Limits()) -> NotebookResult:
+    """Grade ``nb`` (a path or an nbformat node) for ``assignment``.
+
+    A path is read and sanitised like ``nbgrader autograde`` does (locked
+    and test cells restored from the source); a node is graded as given
+    (the nbgrader preprocessor passes one nbgrader already sanitised).
+
+    ``workdir`` is the folder the student's code runs in (helper files the
+    week ships sit there); by default the notebook's own folder. An
+    unreadable notebook scores 0 with the reason, it does not raise.
+    """
+    week = weeks.week(assignment)
+    require_instructor()
+    if not isinstance(nb, nbformat.NotebookNode):
+        path = Path(nb)
+        workdir = workdir or path.parent
+        nb, reason = read_submission(path, week, student)
+        if nb is None:
+            return zero_result(week, student, reason)
+
+    code = cells.student_code(nb)
+    with tempfile.TemporaryDirectory(prefix="dlkit-") as scratch:
+        workspace = _workspace(week, workdir, Path(scratch))
+        with StudentProcess(code, workspace, limits) as process:
+            outcomes = runner.run_suite(process, assignment, student, get_secret())
+    return NotebookResult(assignment, student, _score_cells(week, outcomes.values()))
+
+
+def read_submission(path, week: Week, student: str, config=None):
+    """``(notebook, None)``: the file as handed in, sanitised as ``nbgrader
+    autograde`` would with ``config`` (default: the kit's); or ``(None, reason)``
+    when it cannot be graded."""
+    try:
+        return sanitize.sanitize(cells.read(path), week, student, config), None
+    except (cells.UnreadableNotebook, sanitize.DamagedNotebook) as exc:
+        return None, str(exc)
+
+
+def _workspace(week, submission_dir, scratch):
+    """A scratch folder for the student process: the submission's files,
+    then the week's shipped files (``lecture_lib.py``...) over them, as
+    ``nbgrader autograde`` does. The student's code never runs in, or
+    writes to, a course folder."""
+    workspace = scratch / "work"
+    workspace.mkdir()
+    for item in submission_files(submission_dir):
+        shutil.copy(item, workspace / item.name)
+    for item in week.shipped_files():
+        shutil.copy(item, workspace / item.name)
+    return workspace
+
+
+def submission_files(submission_dir):
+    """The files handed in beside the notebook that its code may read, in name
+    order, up to :data:`MAX_SUBMISSION_BYTES` in all (no notebooks, no links)."""
+    if not submission_dir or not Path(submission_dir).is_dir():
+        return []
+    found, budget = [], MAX_SUBMISSION_BYTES
+    for item in sorted(Path(submission_dir).iterdir()):
+        if item.is_file() and not item.is_symlink() and item.suffix != ".ipynb":
+            budget -= item.stat().st_size
+            if budget < 0:
+                break
+            found.append(item)
+    return found
+
+
+def _score_cells(week, outcomes):
+    known = {cell.grade_id for cell in week.test_cells}
+    strays = sorted({o.cell for o in outcomes} - known)
+    if strays:
+        raise SuiteProblem(f"hidden tests are marked for cells the notebook lacks: {strays}")
+    results = []
+    for test_cell in week.test_cells:
+        mine = [o for o in outcomes if o.cell == test_cell.grade_id]
+        if not mine:
+            raise SuiteProblem(f"no hidden test is marked for cell {test_cell.grade_id}")
+        passed = sum(o.passed for o in mine)
+        score = round(test_cell.points * passed / len(mine), 2)
+        messages = list(dict.fromkeys(o.message for o in mine if not o.passed))
+        results.append(CellResult(test_cell.grade_id, score, test_cell.points,
+                                  passed, len(mine) - passed, messages))
+    return results
+
+
+def zero_result(week: Week, student: str, reason: str) -> NotebookResult:
+    """Every cell 0, with the reason the notebook could not be graded."""
+    zero = [CellResult(c.grade_id, 0.0, c.points, 0, 0, [reason]) for c in week.test_cells]
+    return NotebookResult(week.id, student, zero, problems=[reason])
+
+
+def require_instructor():
+    """Raise :class:`~autograder.errors.NotInstructor` unless the reference solutions load."""
+    try:
+        import solutions  # noqa: F401  (the import itself checks the flag)
+    except ImportError as exc:
+        raise NotInstructor(str(exc)) from None

@@ -1,0 +1,63 @@
+"""What grading one notebook found: per test cell, the score and the student-facing messages.
+
+These plain records are what a grading worker hands back, what the store
+keeps on disk (:mod:`autograder.grading.store`) and what the one-notebook
+command prints as the grading JSON of ``CURRICULUM.md``.
+"""
+
+import dataclasses
+import json
+
+
+@dataclasses.dataclass
+class CellResult:
+    grade_id: str
+    score: float
+    max_score: float
+    passed: int
+    failed: int
+    messages: list
+
+    def summary(self):
+        """The text shown under the test cell in the feedback notebook."""
+        total = self.passed + self.failed
+        lines = [f"{self.grade_id}: {self.passed} of {total} hidden checks passed "
+                 f"({self.score:g} / {self.max_score:g} points)"]
+        lines += [f"  - {message}" for message in self.messages]
+        return "\n".join(lines) + "\n"
+
+
+@dataclasses.dataclass
+class NotebookResult:
+    assignment: str
+    student: str
+    cells: list
+    problems: list = dataclasses.field(default_factory=list)  # notebook-level, student-facing
+
+    @property
+    def score(self):
+        return round(sum(cell.score for cell in self.cells), 2)
+
+    @property
+    def max_score(self):
+        return round(sum(cell.max_score for cell in self.cells), 2)
+
+    def cell(self, grade_id):
+        return next(cell for cell in self.cells if cell.grade_id == grade_id)
+
+    def to_dict(self):
+        data = {"assignment": self.assignment, "student": self.student,
+                "score": self.score, "max_score": self.max_score,
+                "cells": [dataclasses.asdict(cell) for cell in self.cells]}
+        if self.problems:
+            data["problems"] = self.problems
+        return data
+
+    def to_json(self):
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
+
+
+def from_dict(data: dict) -> NotebookResult:
+    """A :class:`NotebookResult` back from its ``to_dict()``."""
+    cells = [CellResult(**cell) for cell in data["cells"]]
+    return NotebookResult(data["assignment"], data["student"], cells, list(data.get("problems", [])))

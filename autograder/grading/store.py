@@ -1,0 +1,96 @@
+"""What a grading worker found for one submission, kept on disk.
+
+``.dlkit/results/<week>/<student>.json`` holds::
+
+    {"key": "<sha256>" or null, "seconds": 0.41, "result": <the grading JSON>,
+     "error": "" (a grader-side failure, instructor-facing)}
+
+``key`` names exactly what was graded: the submission's code as nbgrader
+sanitises it, the files beside it, the student, and the grading side (the
+week's hidden suite and source notebook, the secret, the limits). The
+gradebook writer (:mod:`autograder.staff.writer`) uses a stored result only when
+the notebook nbgrader hands it has the same key; otherwise it grades again.
+So a stale or mismatched result can cost time, never a wrong score.
+"""
+
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from ..course import cells, weeks
+from .grade import submission_files
+from .result import NotebookResult, from_dict
+from .secret import get_secret
+
+
+def key(nb, workdir, week_id, student, limits):
+    """The key of grading sanitised notebook ``nb`` with the files of ``workdir``."""
+    week = weeks.week(week_id)
+    digest = hashlib.sha256()
+    digest.update(json.dumps([week_id, student, repr(limits), _grading_side(week_id),
+                              cells.student_code(nb)]).encode())
+    shipped = {p.name for p in week.shipped_files()}
+    # the files grading copies into the student's workspace, minus those the week's own replace
+    for item in submission_files(workdir):
+        if item.name not in shipped:
+            digest.update(item.name.encode() + b"\0" + hashlib.sha256(item.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _grading_side(week_id):
+    week = weeks.week(week_id)
+    digest = hashlib.sha256(week.source_notebook.read_bytes())
+    for path in sorted(week.suite_dir.rglob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    digest.update(hashlib.sha256(get_secret().encode()).digest())
+    return digest.hexdigest()
+
+
+@dataclasses.dataclass
+class Stored:
+    key: str | None
+    result: NotebookResult | None
+    seconds: float = 0.0
+    error: str = ""
+
+
+def path(results_dir, student):
+    return Path(results_dir) / f"{student}.json"
+
+
+def save(results_dir, student, stored):
+    """Write atomically (a reader never sees half a file)."""
+    results_dir = Path(results_dir)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    data = {"key": stored.key, "seconds": round(stored.seconds, 3), "error": stored.error,
+            "result": stored.result.to_dict() if stored.result else None}
+    draft = results_dir / f".{student}.{os.getpid()}.part"
+    draft.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    draft.replace(path(results_dir, student))
+
+
+def load(results_dir, student):
+    """The stored result of ``student``, or None."""
+    try:
+        data = json.loads(path(results_dir, student).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return Stored(data.get("key"), from_dict(data["result"]) if data.get("result") else None,
+                  data.get("seconds", 0.0), data.get("error", ""))
+
+
+def load_all(results_dir):
+    """``{student: Stored}`` of every stored result."""
+    folder = Path(results_dir)
+    if not folder.is_dir():
+        return {}
+    found = {}
+    for item in sorted(folder.glob("*.json")):
+        stored = load(folder, item.stem)
+        if stored is not None:
+            found[item.stem] = stored
+    return found

@@ -1,0 +1,181 @@
+"""The class report of one week: one HTML file that opens offline.
+
+``reports/<week>-report.html``: the score distribution (overall and per
+exercise, plotted with matplotlib and embedded as PNG), the most common
+failure messages with how many students got each, late submissions, and
+the students whose grading had errors. Scores are read from nbgrader's
+gradebook; messages from the stored grading results. Every text a student
+could influence is HTML-escaped.
+"""
+
+import base64
+import collections
+import html
+import io
+import statistics
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no display
+import matplotlib.pyplot as plt  # noqa: E402
+
+from ..course import calendar, weeks  # noqa: E402
+from ..grading import store  # noqa: E402
+from .gradebook import cell_scores, submissions  # noqa: E402
+
+TOP_MESSAGES = 15
+STYLE = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}
+table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}
+th{background:#f3f3f3}td.n{text-align:right}img{max-width:100%}.muted{color:#777}"""
+
+
+def write(folder, week_id):
+    """Write the report; returns its path."""
+    folder.reports.mkdir(exist_ok=True)
+    path = folder.reports / f"{week_id}-report.html"
+    path.write_text(build(folder, week_id), encoding="utf-8")
+    return path
+
+
+def build(folder, week_id):
+    week = weeks.week(week_id)
+    subs = submissions(folder, week_id)
+    scores = cell_scores(folder.db_url, week_id, week.notebook)
+    stored = store.load_all(folder.results(week_id))
+    per_exercise = _per_exercise(week, scores)
+    totals = [s.score for s in subs.values()]
+    finals = [max(0.0, s.score - s.late_penalty) for s in subs.values()]
+    parts = [f"<h1>{_e(week_id)} — {_e(week.title)}</h1>",
+             f"<p class=muted>{len(subs)} submissions in the gradebook, "
+             f"{week.max_score:g} points; report made {calendar.now().astimezone():%Y-%m-%d %H:%M}</p>"]
+    if totals:
+        parts.append(_table(["mean", "median", "min", "max", "full marks", "mean after late penalties"],
+                            [[f"{statistics.mean(totals):.2f}", f"{statistics.median(totals):g}",
+                              f"{min(totals):g}", f"{max(totals):g}",
+                              str(sum(t >= week.max_score for t in totals)), f"{statistics.mean(finals):.2f}"]]))
+        parts += ["<h2>Score distribution</h2>", _img(_plot_totals(totals, week.max_score)),
+                  _img(_plot_exercises(per_exercise)), _exercise_table(per_exercise)]
+    parts += ["<h2>Most common failure messages</h2>", _messages_table(week, stored)]
+    parts += ["<h2>Late submissions</h2>", _late_table(subs)]
+    parts += ["<h2>Students with errors</h2>", _errors_table(folder, week_id, subs, stored)]
+    parts += ["<h2>Every student</h2>", _students_table(week, subs, per_exercise)]
+    return (f"<!doctype html><html><head><meta charset=utf-8><title>{_e(week_id)} class report</title>"
+            f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>")
+
+
+def _per_exercise(week, scores):
+    """``{exercise: (max_points, {student: points})}`` in notebook order."""
+    table = {}
+    for cell in week.test_cells:
+        exercise = week.exercise_of(cell.grade_id) or cell.grade_id
+        maximum, points = table.get(exercise, (0.0, {}))
+        for student, row in scores.items():
+            score = row.get(cell.grade_id, (None, 0))[0]
+            points[student] = points.get(student, 0.0) + (score or 0.0)
+        table[exercise] = (maximum + cell.points, points)
+    return table
+
+
+def _plot_totals(totals, max_score):
+    fig, ax = plt.subplots(figsize=(7, 2.8))
+    ax.hist(totals, bins=min(20, max(5, len(set(totals)))), range=(0, max_score), color="#4878a8", edgecolor="white")
+    ax.set_xlabel(f"total score (of {max_score:g})")
+    ax.set_ylabel("students")
+    ax.set_title("Total scores")
+    return fig
+
+
+def _plot_exercises(per_exercise):
+    count = len(per_exercise)
+    cols = min(count, 3)
+    rows = -(-count // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 2.4 * rows), squeeze=False)
+    for ax, (exercise, (maximum, points)) in zip(axes.flat, per_exercise.items()):
+        ax.hist(list(points.values()), bins=10, range=(0, maximum), color="#6a9f58", edgecolor="white")
+        ax.set_title(exercise, fontsize=10)
+        ax.set_xlabel(f"points (of {maximum:g})", fontsize=8)
+    for ax in list(axes.flat)[count:]:
+        ax.set_visible(False)
+    fig.suptitle("Score distribution per exercise")
+    fig.tight_layout()
+    return fig
+
+
+def _img(fig):
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    plt.close(fig)
+    return f'<p><img alt="plot" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}"></p>'
+
+
+def _exercise_table(per_exercise):
+    rows = []
+    for exercise, (maximum, points) in per_exercise.items():
+        values = list(points.values())
+        rows.append([exercise, f"{maximum:g}", f"{statistics.mean(values):.2f}" if values else "-",
+                     f"{sum(v >= maximum for v in values)}", f"{sum(0 < v < maximum for v in values)}",
+                     f"{sum(v == 0 for v in values)}"])
+    return _table(["exercise", "points", "mean", "full", "partial", "zero"], rows)
+
+
+def _messages_table(week, stored):
+    """Each (exercise, message) once per student, counted over the class."""
+    counts = collections.Counter()
+    for entry in stored.values():
+        if entry.result is None:
+            continue
+        seen = {(week.exercise_of(c.grade_id) or c.grade_id, m) for c in entry.result.cells for m in c.messages}
+        counts.update(seen)
+    if not counts:
+        return "<p>No failure messages.</p>"
+    rows = [[str(n), exercise, message] for (exercise, message), n in counts.most_common(TOP_MESSAGES)]
+    return _table(["students", "exercise", "message"], rows)
+
+
+def _late_table(subs):
+    late = sorted((s for s in subs.values() if s.seconds_late > 0), key=lambda s: -s.seconds_late)
+    if not late:
+        return "<p>No late submissions.</p>"
+    rows = [[s.student, f"{s.timestamp:%Y-%m-%d %H:%M} UTC" if s.timestamp else "-",
+             f"{s.seconds_late / 3600:.1f} h", f"-{s.late_penalty:g}"] for s in late]
+    return _table(["student", "handed in", "late by", "penalty"], rows)
+
+
+def _errors_table(folder, week_id, subs, stored):
+    rows = []
+    for student in folder.submissions(week_id):
+        entry = stored.get(student)
+        if student not in subs:
+            rows.append([student, "not in the gradebook (was it graded?)"])
+        if entry is None:
+            continue
+        if entry.error:
+            rows.append([student, entry.error])
+        elif entry.result is not None and entry.result.problems:
+            rows.append([student, "; ".join(entry.result.problems)])
+    return _table(["student", "error"], rows) if rows else "<p>No errors.</p>"
+
+
+def _students_table(week, subs, per_exercise):
+    header = ["student", *per_exercise, "total", "late penalty", "final"]
+    rows = [[s.student, *(f"{points.get(s.student, 0):g}" for _, points in per_exercise.values()),
+             f"{s.score:g}", f"-{s.late_penalty:g}" if s.late_penalty else "",
+             f"{max(0.0, s.score - s.late_penalty):g}"]
+            for s in sorted(subs.values(), key=lambda s: s.student)]
+    return f"<details><summary>{len(rows)} students</summary>{_table(header, rows)}</details>"
+
+
+def _table(header, rows):
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(_td(v) for v in row) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _td(value):
+    text = str(value)
+    numeric = text.replace(".", "", 1).lstrip("-").isdigit()
+    return f"<td class=n>{_e(text)}</td>" if numeric else f"<td>{_e(text)}</td>"
+
+
+def _e(text):
+    return html.escape(str(text))

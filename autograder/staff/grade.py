@@ -1,0 +1,215 @@
+"""``grade WEEK --jobs N``: grade a class in parallel, store it through nbgrader, once.
+
+1. plan: every collected submission of the week, less those already done
+   (autograded, stored, and not handed in again since), unless ``force``;
+2. grade: ``jobs`` worker processes run :func:`autograder.grading.grade.grade_notebook`
+   (each student's code in its own sandbox process) and keep each result
+   on disk (:mod:`autograder.grading.store`);
+3. store: as each result arrives, the one writer (:mod:`autograder.staff.writer`,
+   in this process) runs nbgrader's autograde pipeline for that student,
+   so the SQLite gradebook has a single writer;
+4. feedback: ``nbgrader generate_feedback`` per student, in the workers
+   (it only reads the gradebook), plus a per-exercise ``summary.txt``;
+5. exports and the class report (:mod:`autograder.staff.exports`,
+   :mod:`autograder.staff.class_report`).
+
+A progress bar (tqdm) with an ETA follows steps 2-3, one tick per stored
+submission. The run is resumable: stopping it loses at most the
+submissions in flight.
+"""
+
+import concurrent.futures
+import dataclasses
+import fcntl
+import os
+import sys
+import time
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.utils import parse_utc
+from tqdm import tqdm
+
+from ..course.folder import CourseFolder
+from ..course.weeks import week as find_week
+from ..errors import KitError
+from ..grading import grade, store
+from ..grading.pool import forked_pool
+
+tqdm.monitor_interval = 0  # no monitor thread in the process the workers are forked from
+
+
+class NotReleased(KitError, RuntimeError):
+    """The week was never generated in this course folder."""
+
+
+class Busy(KitError, RuntimeError):
+    """Another ``grade`` is running in this course folder."""
+
+
+@dataclasses.dataclass
+class GradeRun:
+    week: str
+    graded: list = dataclasses.field(default_factory=list)  # students stored this run
+    skipped: list = dataclasses.field(default_factory=list)  # done before, left alone
+    errors: dict = dataclasses.field(default_factory=dict)  # student -> instructor-facing error
+    seconds: dict = dataclasses.field(default_factory=dict)  # step -> wall seconds
+
+    def summary(self):
+        parts = [f"{self.week}: {len(self.graded)} graded"]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} already done (skipped; --force regrades)")
+        if self.errors:
+            parts.append(f"{len(self.errors)} with errors ({', '.join(sorted(self.errors))})")
+        timing = ", ".join(f"{step} {secs:.1f} s" for step, secs in self.seconds.items())
+        return "; ".join(parts) + (f" [{timing}]" if timing else "")
+
+
+def grade_week(folder, week_id, jobs=None, force=False, progress=True, feedback=True, reports=True):
+    """Grade every collected submission of ``week_id`` in course ``folder``; returns a :class:`GradeRun`."""
+    from .writer import Writer, limits_for
+
+    find_week(week_id)  # unknown weeks fail before anything starts
+    _require_released(folder, week_id)
+    run = GradeRun(week_id)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    with grade_lock(folder):
+        students = folder.submissions(week_id)
+        todo = [s for s in students if force or not is_done(folder, week_id, s)]
+        run.skipped = [s for s in students if s not in todo]
+        limits = limits_for(folder.config)
+        writer = Writer(folder, week_id) if todo else None
+        started = time.monotonic()
+        with forked_pool(jobs) as pool:
+            futures = [pool.submit(grade_one, str(folder.root), week_id, s, limits) for s in todo]
+            bar = tqdm(total=len(todo), desc=f"grading {week_id}", unit="nb", disable=not (progress and todo),
+                       file=sys.stderr, dynamic_ncols=True)
+            with bar:
+                for future in concurrent.futures.as_completed(futures):
+                    student, error = _outcome(future, futures, todo)
+                    stored_error = writer.store(student)
+                    if error or stored_error:
+                        run.errors[student] = error or stored_error
+                        _note_error(folder, week_id, student, run.errors[student])
+                    else:
+                        run.graded.append(student)
+                    bar.set_postfix(errors=len(run.errors), refresh=False)
+                    bar.update()
+            run.seconds["grading"] = time.monotonic() - started
+            if feedback and run.graded:
+                started = time.monotonic()
+                _feedback(folder, week_id, run, pool, progress)
+                run.seconds["feedback"] = time.monotonic() - started
+        run.graded.sort()
+        if reports:
+            from . import class_report, exports
+
+            started = time.monotonic()
+            exports.export_all(folder, week_id)
+            class_report.write(folder, week_id)
+            run.seconds["reports"] = time.monotonic() - started
+    return run
+
+
+def grade_one(root, week_id, student, limits):
+    """Worker: grade one submission with the kit's one scoring function; keep the result.
+
+    Returns ``(student, error)``; ``error`` is '' unless grading itself
+    failed (a notebook that cannot be read is a 0 with a reason, not an error).
+    """
+    folder = CourseFolder(root)
+    week = find_week(week_id)
+    path = folder.submitted(student, week_id) / f"{week.notebook}.ipynb"
+    started = time.monotonic()
+    key, result, error = None, None, ""
+    try:
+        # grade_notebook's path route, split to learn the sanitised notebook's key
+        nb, reason = grade.read_submission(path, week, student)
+        if nb is None:
+            result = grade.zero_result(week, student, reason)
+        else:
+            key = store.key(nb, path.parent, week_id, student, limits)
+            result = grade.grade_notebook(nb, week_id, student, workdir=path.parent, limits=limits)
+    except Exception as exc:  # a grader-side failure: reported, and the writer tries again
+        error = f"grading failed: {type(exc).__name__}: {str(exc)[:300]}"
+    store.save(folder.results(week_id), student,
+               store.Stored(key, result, time.monotonic() - started, error))
+    return student, error
+
+
+def is_done(folder, week_id, student):
+    """Graded and stored, and not handed in again since (nbgrader's own rule on timestamps)."""
+    notebook = folder.autograded(student, week_id) / f"{folder.notebook_name(week_id)}.ipynb"
+    stored = store.load(folder.results(week_id), student)
+    if not notebook.exists() or stored is None or stored.error:
+        return False
+    handed_in = _timestamp(folder.submitted(student, week_id))
+    graded = _timestamp(folder.autograded(student, week_id))
+    return handed_in is None or (graded is not None and handed_in <= graded)
+
+
+def _feedback(folder, week_id, run, pool, progress):
+    from . import feedback
+
+    futures = {pool.submit(feedback.generate_feedback, str(folder.root), week_id, s): s for s in run.graded}
+    with tqdm(total=len(futures), desc=f"feedback {week_id}", unit="nb", disable=not progress,
+              file=sys.stderr, dynamic_ncols=True) as bar:
+        for future in concurrent.futures.as_completed(futures):
+            student = futures[future]
+            error = future.result()
+            if error:
+                run.errors[student] = f"feedback: {error}"
+            else:
+                feedback.write_summary(folder, week_id, student)
+            bar.update()
+
+
+def _require_released(folder, week_id):
+    with Gradebook(folder.db_url, folder.course_id) as gb:
+        try:
+            gb.find_assignment(week_id)
+        except MissingEntry:
+            raise NotReleased(f"{week_id} is not in this course's gradebook: release it first "
+                              f"(dlkit release {week_id})") from None
+
+
+def _outcome(future, futures, todo):
+    """``(student, error)`` of a grading future, also when the worker itself died."""
+    try:
+        return future.result()
+    except Exception as exc:  # e.g. a worker killed by the OS: the writer grades it itself
+        return todo[futures.index(future)], f"grading worker failed: {type(exc).__name__}: {exc}"
+
+
+def _note_error(folder, week_id, student, error):
+    stored = store.load(folder.results(week_id), student) or store.Stored(None, None)
+    stored.error = error
+    store.save(folder.results(week_id), student, stored)
+
+
+def _timestamp(directory):
+    stamp = directory / "timestamp.txt"
+    try:
+        return parse_utc(stamp.read_text().strip()) if stamp.exists() else None
+    except ValueError:
+        return None
+
+
+class grade_lock:
+    """An exclusive lock on the course's grading (``.dlkit/grade.lock``)."""
+
+    def __init__(self, folder):
+        self.path = folder.root / ".dlkit" / "grade.lock"
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(self.path, "a+")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.close()
+            raise Busy(f"another `grade` is running in {self.path.parents[1]}; wait for it to finish") from None
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
