@@ -1,18 +1,25 @@
-"""The gradebook writer takes a worker's result only for exactly the notebook it graded."""
+"""The gradebook writer takes a worker's sanitised notebook and result only for exactly the file it graded."""
 
 import copy
+import shutil
 
 import nbformat
 import pytest
+from nbgrader.preprocessors import OverwriteCells
 
-from autograder.course.folder import create
+from autograder.course.cells import solution_cells
+from autograder.course.folder import CourseFolder, create
+from autograder.course.nbgrader_cli import nbgrader
 from autograder.course.weeks import week as find_week
 from autograder.grading import store
 from autograder.grading.result import CellResult, NotebookResult
 from autograder.grading.sanitize import sanitize
+from autograder.nbgrader_plugins.hidden_suites import GradeWithHiddenSuites
 from autograder.nbgrader_plugins.worker_results import GradeFromWorkerResults
 from autograder.sandbox.process import Limits
-from autograder.staff.writer import NotKitConfig, limits_for, writer_config
+from autograder.staff.grade import grade_one
+from autograder.staff.gradebook import cell_scores
+from autograder.staff.writer import SANITISE_STEP, NotKitConfig, Writer, limits_for, writer_config
 
 WEEK = "week01"
 
@@ -93,3 +100,46 @@ def test_writer_config_swaps_only_the_kit_step(tmp_path):
     with pytest.raises(NotKitConfig):
         writer_config(plain, tmp_path / "r")
 
+
+
+def test_writer_config_hands_sanitising_to_the_workers_and_keeps_the_courses_steps(tmp_path):
+    folder = create(tmp_path / "course", [WEEK])
+    config = writer_config(folder.config, tmp_path / "r")
+    assert config.Autograde.sanitize_preprocessors == [SANITISE_STEP]
+    assert config.TakeWorkerSanitised.steps == folder.config.Autograde.sanitize_preprocessors
+
+
+@pytest.fixture
+def course_with_alice(tmp_path, reference_release):
+    """A course whose TA edited the sanitising steps (ClearOutput dropped), with alice's submission."""
+    root = create(tmp_path / "course", [WEEK]).root
+    with open(root / "nbgrader_config.py", "a") as config:
+        config.write("\nc.Autograde.sanitize_preprocessors = [s for s in c.Autograde.sanitize_preprocessors"
+                     " if not s.endswith('ClearOutput')]\n")
+    nbgrader(["generate_assignment", WEEK, "--force"], cwd=root)
+    submitted = root / "submitted" / "alice" / WEEK
+    submitted.mkdir(parents=True)
+    shutil.copy(reference_release, submitted / reference_release.name)
+    return CourseFolder(root)
+
+
+def test_each_submission_is_sanitised_and_graded_once(course_with_alice, monkeypatch):
+    folder = course_with_alice
+    grade_one(str(folder.root), WEEK, "alice", limits_for(folder.config))  # the worker's part
+    ran = []
+    monkeypatch.setattr(OverwriteCells, "preprocess", lambda self, nb, res: (ran.append("sanitised"), (nb, res))[1])
+    monkeypatch.setattr(GradeWithHiddenSuites, "preprocess", lambda *a: ran.append("graded"))
+    assert Writer(folder, WEEK).store("alice") == ""
+    assert ran == []
+    assert sum(score for score, _ in cell_scores(folder.db_url, WEEK, "activations")["alice"].values()) == 10
+
+
+def test_a_file_changed_since_the_worker_read_it_is_sanitised_and_graded_by_the_writer(course_with_alice):
+    folder = course_with_alice
+    grade_one(str(folder.root), WEEK, "alice", limits_for(folder.config))
+    path = folder.submitted("alice", WEEK) / "activations.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    solution_cells(nb)["relu"].source = "def relu(x):\n    return x\n"
+    nbformat.write(nb, path)
+    assert Writer(folder, WEEK).store("alice") == ""
+    assert cell_scores(folder.db_url, WEEK, "activations")["alice"]["test_relu"][0] < 1

@@ -94,11 +94,15 @@ def sanitize(nb, week, student, config=None):
     return nb
 
 
+def sanitize_steps(config):
+    """``Autograde.sanitize_preprocessors`` as ``config`` sets them (names or classes)."""
+    return list(config.Autograde.sanitize_preprocessors if "sanitize_preprocessors" in config.Autograde
+                else Autograde.sanitize_preprocessors.default_value)
+
+
 def sanitizers(config):
-    """``Autograde.sanitize_preprocessors`` as ``config`` sets them."""
-    steps = config.Autograde.sanitize_preprocessors if "sanitize_preprocessors" in config.Autograde \
-        else Autograde.sanitize_preprocessors.default_value
-    return [import_item(step) if isinstance(step, str) else step for step in steps]
+    """The classes of ``config``'s sanitising steps, in order."""
+    return [import_item(step) if isinstance(step, str) else step for step in sanitize_steps(config)]
 
 
 def _resources(week, db_url, student):

@@ -3,7 +3,9 @@
 ``.dlkit/results/<week>/<student>.json`` holds::
 
     {"key": "<sha256>" or null, "seconds": 0.41, "result": <the grading JSON>,
-     "error": "" (a grader-side failure, instructor-facing)}
+     "error": "" (a grader-side failure, instructor-facing),
+     "handed_in": "<sha256 of the file as handed in>", "sanitised": <the notebook nbgrader's
+     sanitising steps made of it, with the course's config>}
 
 ``key`` names exactly what was graded: the submission's code as nbgrader
 sanitises it, the files beside it, the student, and the grading side (the
@@ -11,6 +13,9 @@ week's hidden suite and source notebook, the secret, the limits). The
 gradebook writer (:mod:`autograder.staff.writer`) uses a stored result only when
 the notebook nbgrader hands it has the same key; otherwise it grades again.
 So a stale or mismatched result can cost time, never a wrong score.
+
+``sanitised`` spares the writer sanitising the notebook a second time: it
+takes it when the file handed in still has the digest ``handed_in``.
 """
 
 import dataclasses
@@ -50,12 +55,19 @@ def _grading_side(week_id):
     return digest.hexdigest()
 
 
+def file_digest(path) -> str:
+    """The sha256 of a file's bytes (a handed-in notebook)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 @dataclasses.dataclass
 class Stored:
     key: str | None
     result: NotebookResult | None
     seconds: float = 0.0
     error: str = ""
+    handed_in: str | None = None  # file_digest of the notebook as handed in
+    sanitised: dict | None = None  # that notebook, sanitised (nbformat JSON)
 
 
 def path(results_dir, student):
@@ -67,7 +79,8 @@ def save(results_dir, student, stored):
     results_dir = Path(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
     data = {"key": stored.key, "seconds": round(stored.seconds, 3), "error": stored.error,
-            "result": stored.result.to_dict() if stored.result else None}
+            "result": stored.result.to_dict() if stored.result else None,
+            "handed_in": stored.handed_in, "sanitised": stored.sanitised}
     draft = results_dir / f".{student}.{os.getpid()}.part"
     draft.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     draft.replace(path(results_dir, student))
@@ -80,7 +93,7 @@ def load(results_dir, student):
     except (OSError, ValueError):
         return None
     return Stored(data.get("key"), from_dict(data["result"]) if data.get("result") else None,
-                  data.get("seconds", 0.0), data.get("error", ""))
+                  data.get("seconds", 0.0), data.get("error", ""), data.get("handed_in"), data.get("sanitised"))
 
 
 def load_all(results_dir):

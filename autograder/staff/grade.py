@@ -120,20 +120,23 @@ def grade_one(root, week_id, student, limits):
     week = find_week(week_id)
     path = folder.submitted(student, week_id) / f"{week.notebook}.ipynb"
     started = time.monotonic()
-    key, result, error = None, None, ""
+    stored = store.Stored(None, None)
     try:
-        # grade_notebook's path route, split to learn the sanitised notebook's key
-        nb, reason = grade.read_submission(path, week, student)
+        # grade_notebook's path route, split to keep the sanitised notebook and its key;
+        # sanitised as the course's own `nbgrader autograde` does, so the writer need not again
+        stored.handed_in = store.file_digest(path)
+        nb, reason = grade.read_submission(path, week, student, folder.config)
         if nb is None:
-            result = grade.zero_result(week, student, reason)
+            stored.result = grade.zero_result(week, student, reason)
         else:
-            key = store.key(nb, path.parent, week_id, student, limits)
-            result = grade.grade_notebook(nb, week_id, student, workdir=path.parent, limits=limits)
+            stored.key = store.key(nb, path.parent, week_id, student, limits)
+            stored.sanitised = nb
+            stored.result = grade.grade_notebook(nb, week_id, student, workdir=path.parent, limits=limits)
     except Exception as exc:  # a grader-side failure: reported, and the writer tries again
-        error = f"grading failed: {type(exc).__name__}: {str(exc)[:300]}"
-    store.save(folder.results(week_id), student,
-               store.Stored(key, result, time.monotonic() - started, error))
-    return student, error
+        stored.error = f"grading failed: {type(exc).__name__}: {str(exc)[:300]}"
+    stored.seconds = time.monotonic() - started
+    store.save(folder.results(week_id), student, stored)
+    return student, stored.error
 
 
 def is_done(folder, week_id, student):

@@ -28,12 +28,14 @@ from nbgrader.coursedir import CourseDirectory
 from sqlalchemy.exc import SAWarning
 
 from ..errors import KitError
+from ..grading.sanitize import sanitize_steps
 from ..nbgrader_plugins.hidden_suites import GradeWithHiddenSuites
 
 KIT_STEP = "autograder.nbgrader_plugins.hidden_suites.GradeWithHiddenSuites"
 # the name course folders made before the kit's packages were split use
 KIT_STEP_BEFORE = "autograder.nbgrader_plugin.GradeWithHiddenSuites"
 WRITER_STEP = "autograder.nbgrader_plugins.worker_results.GradeFromWorkerResults"
+SANITISE_STEP = "autograder.nbgrader_plugins.worker_results.TakeWorkerSanitised"
 
 
 class NotKitConfig(KitError, ValueError):
@@ -46,16 +48,22 @@ def limits_for(config):
 
 
 def writer_config(config, results_dir):
-    """The course's config with the kit's grading step fed by ``results_dir``."""
+    """The course's config with its sanitising and the kit's grading step fed by ``results_dir``."""
     config = copy.deepcopy(config)
-    steps = [s if isinstance(s, str) else f"{s.__module__}.{s.__name__}"
-             for s in config.Autograde.get("autograde_preprocessors", [])]
+    steps = _names(config.Autograde.get("autograde_preprocessors", []))
     if not {KIT_STEP, KIT_STEP_BEFORE} & set(steps):
         raise NotKitConfig(f"the course's Autograde.autograde_preprocessors do not use {KIT_STEP}")
     config.Autograde.autograde_preprocessors = [WRITER_STEP if s in (KIT_STEP, KIT_STEP_BEFORE) else s
                                                 for s in steps]
     config.GradeFromWorkerResults.results_dir = str(results_dir)
+    config.TakeWorkerSanitised.steps = _names(sanitize_steps(config))
+    config.TakeWorkerSanitised.results_dir = str(results_dir)
+    config.Autograde.sanitize_preprocessors = [SANITISE_STEP]
     return config
+
+
+def _names(steps):
+    return [s if isinstance(s, str) else f"{s.__module__}.{s.__name__}" for s in steps]
 
 
 def api(folder, config):
