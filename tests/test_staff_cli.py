@@ -2,8 +2,12 @@
 
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from autograder.course.folder import create
+from autograder.errors import KitError
 
 
 def run(*args, cwd):
@@ -47,3 +51,28 @@ def test_grading_a_week_never_released_here_says_so(tmp_path):
     folder = create(tmp_path / "course", ["week01"])
     proc = run("grade", "week01", cwd=folder.root)
     assert proc.returncode == 2 and "release it first" in proc.stderr, proc.stderr
+
+
+def test_the_dlkit_command_is_installed_beside_python(tmp_path):
+    dlkit = Path(sys.executable).with_name("dlkit")
+    proc = subprocess.run([str(dlkit), "new-course", "spring", "--weeks", "week01"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "spring" / "course.toml").exists()
+
+
+def test_a_kit_refusal_is_one_line_and_a_bug_keeps_its_traceback(monkeypatch, capsys):
+    import autograder.cli as cli
+
+    def refuses(args):
+        raise KitError("week01 is not ready")
+
+    def has_a_bug(args):
+        raise ValueError("a genuine bug")
+
+    monkeypatch.setattr(cli, "gate", refuses)
+    assert cli.main(["gate", "week01"]) == 2
+    assert capsys.readouterr().err == "error: week01 is not ready\n"
+    monkeypatch.setattr(cli, "gate", has_a_bug)
+    with pytest.raises(ValueError, match="a genuine bug"):
+        cli.main(["gate", "week01"])

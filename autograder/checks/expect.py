@@ -18,33 +18,34 @@ class Mistake(Exception):
     """A check failed; ``str()`` is the student-facing explanation."""
 
 
-def expect(condition, message):
+def expect(condition: object, message: str) -> None:
     if not condition:
         raise Mistake(message)
 
 
-def numeric(value, what):
+def numeric(value: object, what: str) -> np.ndarray:
     """``value`` as an ndarray, if it is a number or a numeric array."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.ndarray, np.generic)):
         raise Mistake(f"{what} returned {kind_of(value)}; expected a number or a numpy array")
     return np.asarray(value)
 
 
-def expect_shape(value, shape, what, hint=""):
+def expect_shape(value: object, shape: tuple, what: str, hint: str = "") -> np.ndarray:
     array = numeric(value, what)
     expect(array.shape == tuple(shape),
            f"{what} has shape {array.shape}, expected {tuple(shape)}" + _hint(hint))
     return array
 
 
-def expect_float64(value, what):
+def expect_float64(value: object, what: str) -> None:
     array = numeric(value, what)
     expect(array.dtype == np.float64,
            f"{what} has dtype {array.dtype}; every array the exercises return is float64 "
            "(use np.asarray(x, dtype=float) or a float operation)")
 
 
-def expect_close(value, expected, what, hint="", rtol=RTOL, atol=ATOL):
+def expect_close(value: object, expected: object, what: str, hint: str = "", rtol: float = RTOL,
+                 atol: float = ATOL) -> np.ndarray:
     """Shape first (a clearer message), then values within the named tolerances."""
     expected = np.asarray(expected)
     array = expect_shape(value, expected.shape, what, hint)
@@ -55,7 +56,8 @@ def expect_close(value, expected, what, hint="", rtol=RTOL, atol=ATOL):
     return array
 
 
-def diagnose(value, expected, what, hint="", mistakes=None, rtol=RTOL):
+def diagnose(value: object, expected: object, what: str, hint: str = "", mistakes: dict | None = None,
+             rtol: float = RTOL) -> np.ndarray:
     """:func:`expect_close`, naming the known mistake a wrong answer matches.
 
     ``mistakes`` maps a message to the wrong value that mistake gives. A
@@ -81,12 +83,12 @@ def _matches(value, expected, rtol):
         return bool(np.allclose(value.astype(float), expected, rtol=rtol, atol=ATOL))
 
 
-def expect_unchanged(before, after, what):
+def expect_unchanged(before: object, after: object, what: str) -> None:
     expect(np.array_equal(np.asarray(before), np.asarray(after)),
            f"{what} changed an array it was given; work on a copy, never on the input")
 
 
-def kind_of(value):
+def kind_of(value: object) -> str:
     """What a wrong return value is, for a message ("a str", "None (is a `return` missing?)")."""
     if value is None:
         return "None (is a `return` missing?)"
@@ -105,7 +107,7 @@ SMALL, LARGE = 10, 2000  # array sizes compared by the vectorisation check
 LOOP_LINES = 200  # extra lines executed for LARGE vs SMALL that betray a loop
 
 
-def expect_vectorised(student, name, make_args, what=None):
+def expect_vectorised(student, name: str, make_args, what: str | None = None) -> None:
     """Fail if ``name`` executes more Python lines for a bigger array.
 
     ``make_args(n)`` returns the positional arguments for an input of n
@@ -119,7 +121,7 @@ def expect_vectorised(student, name, make_args, what=None):
            "whole array instead")
 
 
-def call_strict(student, name, *args, what=None, mistake="", **kwargs):
+def call_strict(student, name: str, *args, what: str | None = None, mistake: str = "", **kwargs):
     """Call with numpy's STRICT error state; an overflow becomes a Mistake.
 
     Returns the :class:`~autograder.sandbox.process.Reply`; warnings, if

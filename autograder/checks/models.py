@@ -37,7 +37,7 @@ inject
 ''')
 
 
-def inject(student, model, values, *, attribute=None, keep_shape=False):
+def inject(student, model, values: dict, *, attribute: str | None = None, keep_shape: bool = False) -> None:
     """Give the student's ``model`` the grader's starting parameters, in place where they fit.
 
     ``values`` maps names to arrays (sent as float64). They go into the
@@ -74,14 +74,14 @@ class ModelDriver:
                f"{self.cls} object (is {self.cls} a class with an __init__ method?)")
         return model
 
-    def loss(self, model):
+    def loss(self, model) -> float:
         value = self.student.call((model, "loss_val"))
         expect(isinstance(value, (int, float)) and not isinstance(value, bool),
                f"loss_val() returned {kind_of(value)}; it should return one number, a Python float "
                f"({self.loss_value})")
         return float(value)
 
-    def train(self, model, epochs):
+    def train(self, model, epochs: int) -> list:
         losses = self.student.call((model, "train"), epochs)
         expect(isinstance(losses, list), f"train({epochs}) returned {kind_of(losses)}; it should return a "
                "list with the loss after each epoch")
@@ -90,7 +90,7 @@ class ModelDriver:
         what = f"an element of the list returned by train({epochs})"
         return [float(numeric(value, what)) for value in losses]
 
-    def predict(self, model, x):
+    def predict(self, model, x) -> tuple:
         """``(y, labels)`` as numeric arrays."""
         result = self.student.call((model, "predict"), x)
         expect(isinstance(result, (tuple, list)) and len(result) == 2,

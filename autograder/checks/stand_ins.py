@@ -44,7 +44,7 @@ class StandIns:
         table = ", ".join(f"{name!r}: {name}" for name in names)
         self.source = f"{source}\nSTAND_INS = {{{table}}}\n{RUN}"
 
-    def helper(self, name):
+    def helper(self, name: str) -> Expr:
         """The helper ``name`` defined by the source, to pass to the student process."""
         return Expr(f"{self.source}\n{name}\n")
 
@@ -52,7 +52,8 @@ class StandIns:
         """The same helper in the grader (the same code, for expected values)."""
         return self.helper(name).local()
 
-    def invoke(self, student, name, *args, helper="run", return_args=False, count_lines=False, **kwargs):
+    def invoke(self, student, name: str, *args, helper: str = "run", return_args: bool = False,
+               count_lines: bool = False, **kwargs):
         """``helper(<the student's name>, *args, **kwargs)`` in the student process → Reply.
 
         ``helper`` is ``run`` (call ``name`` itself with the stand-ins) or a

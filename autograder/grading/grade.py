@@ -55,7 +55,7 @@ def grade_notebook(nb, assignment: str, student: str = "student", workdir=None,
     return NotebookResult(assignment, student, _score_cells(week, outcomes.values()))
 
 
-def read_submission(path, week: Week, student: str, config=None):
+def read_submission(path, week: Week, student: str, config=None) -> tuple:
     """``(notebook, None)``: the file as handed in, sanitised as ``nbgrader
     autograde`` would with ``config`` (default: the kit's); or ``(None, reason)``
     when it cannot be graded."""
@@ -79,7 +79,7 @@ def _workspace(week, submission_dir, scratch):
     return workspace
 
 
-def submission_files(submission_dir):
+def submission_files(submission_dir) -> list[Path]:
     """The files handed in beside the notebook that its code may read, in name
     order, up to :data:`MAX_SUBMISSION_BYTES` in all (no notebooks, no links)."""
     if not submission_dir or not Path(submission_dir).is_dir():
@@ -118,7 +118,7 @@ def zero_result(week: Week, student: str, reason: str) -> NotebookResult:
     return NotebookResult(week.id, student, zero, problems=[reason])
 
 
-def require_instructor():
+def require_instructor() -> None:
     """Raise :class:`~autograder.errors.NotInstructor` unless the reference solutions load."""
     try:
         import solutions  # noqa: F401  (the import itself checks the flag)

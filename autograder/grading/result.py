@@ -18,7 +18,7 @@ class CellResult:
     failed: int
     messages: list
 
-    def summary(self):
+    def summary(self) -> str:
         """The text shown under the test cell in the feedback notebook."""
         total = self.passed + self.failed
         lines = [f"{self.grade_id}: {self.passed} of {total} hidden checks passed "
@@ -35,17 +35,17 @@ class NotebookResult:
     problems: list = dataclasses.field(default_factory=list)  # notebook-level, student-facing
 
     @property
-    def score(self):
+    def score(self) -> float:
         return round(sum(cell.score for cell in self.cells), 2)
 
     @property
-    def max_score(self):
+    def max_score(self) -> float:
         return round(sum(cell.max_score for cell in self.cells), 2)
 
-    def cell(self, grade_id):
+    def cell(self, grade_id: str) -> CellResult:
         return next(cell for cell in self.cells if cell.grade_id == grade_id)
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
         data = {"assignment": self.assignment, "student": self.student,
                 "score": self.score, "max_score": self.max_score,
                 "cells": [dataclasses.asdict(cell) for cell in self.cells]}
@@ -53,7 +53,7 @@ class NotebookResult:
             data["problems"] = self.problems
         return data
 
-    def to_json(self):
+    def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
 
 

@@ -46,7 +46,7 @@ def kit_config():
 
 
 @functools.cache
-def scratch_gradebook(week):
+def scratch_gradebook(week) -> str:
     """A gradebook holding ``week``'s source cells, as generate_assignment stores them.
 
     Building one costs seconds (nbgrader runs ``alembic``), so it is cached
@@ -73,7 +73,7 @@ def scratch_gradebook(week):
     return f"sqlite:///{cached}"
 
 
-def sanitize(nb, week, student, config=None):
+def sanitize(nb, week, student: str | None, config=None):
     """A sanitised copy of ``nb``, as ``nbgrader autograde`` with ``config`` (a
     traitlets Config; default: the kit's) sanitises it; raises
     :class:`DamagedNotebook` where nbgrader would fail."""
@@ -94,13 +94,13 @@ def sanitize(nb, week, student, config=None):
     return nb
 
 
-def sanitize_steps(config):
+def sanitize_steps(config) -> list:
     """``Autograde.sanitize_preprocessors`` as ``config`` sets them (names or classes)."""
     return list(config.Autograde.sanitize_preprocessors if "sanitize_preprocessors" in config.Autograde
                 else Autograde.sanitize_preprocessors.default_value)
 
 
-def sanitizers(config):
+def sanitizers(config) -> list:
     """The classes of ``config``'s sanitising steps, in order."""
     return [import_item(step) if isinstance(step, str) else step for step in sanitize_steps(config)]
 

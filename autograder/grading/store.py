@@ -31,7 +31,7 @@ from .result import NotebookResult, from_dict
 from .secret import get_secret
 
 
-def key(nb, workdir, week_id, student, limits):
+def key(nb, workdir, week_id: str, student: str, limits) -> str:
     """The key of grading sanitised notebook ``nb`` with the files of ``workdir``."""
     week = weeks.week(week_id)
     digest = hashlib.sha256()
@@ -70,11 +70,11 @@ class Stored:
     sanitised: dict | None = None  # that notebook, sanitised (nbformat JSON)
 
 
-def path(results_dir, student):
+def path(results_dir, student: str) -> Path:
     return Path(results_dir) / f"{student}.json"
 
 
-def save(results_dir, student, stored):
+def save(results_dir, student: str, stored: Stored) -> None:
     """Write atomically (a reader never sees half a file)."""
     results_dir = Path(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -86,7 +86,7 @@ def save(results_dir, student, stored):
     draft.replace(path(results_dir, student))
 
 
-def load(results_dir, student):
+def load(results_dir, student: str) -> Stored | None:
     """The stored result of ``student``, or None."""
     try:
         data = json.loads(path(results_dir, student).read_text(encoding="utf-8"))
@@ -96,7 +96,7 @@ def load(results_dir, student):
                   data.get("seconds", 0.0), data.get("error", ""), data.get("handed_in"), data.get("sanitised"))
 
 
-def load_all(results_dir):
+def load_all(results_dir) -> dict:
     """``{student: Stored}`` of every stored result."""
     folder = Path(results_dir)
     if not folder.is_dir():

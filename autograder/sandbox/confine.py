@@ -34,7 +34,7 @@ CGROUP_ROOTS = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"), Path("/sys/
 
 
 @functools.cache
-def bwrap():
+def bwrap() -> str | None:
     """The path of a working bubblewrap, or None (missing, or not permitted here)."""
     if os.environ.get("DLKIT_NO_BWRAP") == "1":  # lets the tests exercise the fallback
         return None
@@ -47,7 +47,7 @@ def bwrap():
 
 
 @functools.cache
-def cgroup_root():
+def cgroup_root() -> Path | None:
     """A writable cgroup folder with the pids controller, or None."""
     for root in CGROUP_ROOTS:
         if (root / "cgroup.procs").exists() and os.access(root, os.W_OK):
@@ -56,7 +56,7 @@ def cgroup_root():
     return None
 
 
-def describe():
+def describe() -> str:
     """Which layers confine the student process on this machine."""
     layers = ["bubblewrap" if bwrap() else "no bubblewrap (filesystem not hidden)",
               "pids cgroup" if cgroup_root() else "no pids cgroup",
@@ -64,7 +64,7 @@ def describe():
     return ", ".join(layers)
 
 
-def command(worker, workspace, fds):
+def command(worker: Path, workspace: Path, fds: tuple) -> tuple[list, str | None]:
     """``(argv, cwd)`` that starts ``worker`` confined, reading/writing ``fds``."""
     fd_args = [str(fd) for fd in fds]
     if bwrap():
@@ -90,13 +90,13 @@ class ProcessGroupCap:
         except OSError:
             self.close()
 
-    def join(self):
+    def join(self) -> None:
         """Called in the child before exec: move this process into the cgroup."""
         if self.path is not None:
             with open(self.path / "cgroup.procs", "w") as handle:
                 handle.write(str(os.getpid()))
 
-    def close(self):
+    def close(self) -> None:
         """Kill whatever is left in the cgroup (a fork bomb's children), then remove it."""
         if self.path is not None:
             for _ in range(3):
@@ -116,7 +116,7 @@ class ProcessGroupCap:
             self.path = None
 
 
-def set_rlimits(limits, uid_processes=None):
+def set_rlimits(limits, uid_processes: int | None = None) -> None:
     """Resource limits of the child (called in the child before exec)."""
     settings = [
         (resource.RLIMIT_AS, limits.memory_bytes),
@@ -131,7 +131,7 @@ def set_rlimits(limits, uid_processes=None):
         resource.setrlimit(which, (value, value))
 
 
-def processes_of_current_user():
+def processes_of_current_user() -> int | None:
     """How many processes (threads included) this user runs now; None as root."""
     if os.geteuid() == 0:
         return None  # root is exempt from RLIMIT_NPROC: the cgroup caps it instead

@@ -70,7 +70,7 @@ class StudentProcess:
     def __exit__(self, *exc):
         self.close()
 
-    def close(self):
+    def close(self) -> None:
         if self.proc is None:
             return
         for fd in (self.to_worker, self.from_worker):
@@ -82,7 +82,7 @@ class StudentProcess:
         self.cap.close()
         self.proc = None
 
-    def ensure_started(self):
+    def ensure_started(self) -> None:
         if self.proc is not None:
             return
         if self.generation and self.restarts >= self.limits.restarts:
@@ -159,7 +159,7 @@ class StudentProcess:
             raise
         return reply
 
-    def request(self, request, what, seconds=None):
+    def request(self, request: dict, what: str, seconds: float | None = None) -> dict:
         self.ensure_started()
         reply = self._exchange(request, seconds or self.limits.call_seconds, what)
         if not reply.get("ok"):
@@ -168,11 +168,11 @@ class StudentProcess:
                               str(error.get("message", "")), error.get("line"))
         return reply
 
-    def lookup(self, name):
+    def lookup(self, name: str) -> dict:
         """``{"defined", "callable", "is_class", "parameters"}`` of a name."""
         return self.request({"op": "lookup", "name": name}, f"looking up {name}")
 
-    def require(self, name):
+    def require(self, name: str) -> dict:
         """Raise :class:`NotDefined` (with the cell's own error) unless ``name`` is callable."""
         info = self.lookup(name)
         if info.get("defined") and info.get("callable"):
@@ -191,7 +191,7 @@ class StudentProcess:
         raise NotDefined(f"`{name}` {state} when the notebook runs top to bottom{hint}")
 
     def invoke(self, target, args=(), kwargs=None, *, errstate=None, return_args=False,
-               count_lines=False, seconds=None, what=None):
+               count_lines=False, seconds=None, what=None) -> Reply:
         """Call ``target`` and return a :class:`Reply`.
 
         ``target`` is a student name (``"sigmoid"``), a method of an object
@@ -232,16 +232,16 @@ class StudentProcess:
             result.lines = int(reply.get("lines", 0))
         return result
 
-    def call(self, target, *args, **kwargs):
+    def call(self, target, *args, **kwargs) -> object:
         """Call and return just the value (the common case in the suites)."""
         return self.invoke(target, args, kwargs).value
 
-    def getattr(self, handle, attr):
+    def getattr(self, handle: protocol.Handle, attr: str) -> object:
         reply = self.request({"op": "getattr", **self._handle_ref(handle), "attr": attr},
                              f"reading {handle.type_name}.{attr}")
         return self._value(reply.get("value"))
 
-    def setattr(self, handle, attr, value):
+    def setattr(self, handle: protocol.Handle, attr: str, value) -> None:
         """Set an attribute of an object in the student process (inject parameters)."""
         self.request({"op": "setattr", **self._handle_ref(handle), "attr": attr,
                       "value": protocol.encode_args(value)}, f"setting {handle.type_name}.{attr}")
@@ -262,7 +262,7 @@ class StudentProcess:
         return [str(w)[:300] for w in warnings[:20]]
 
 
-def sandbox_environment():
+def sandbox_environment() -> dict:
     """The whole environment of the student process: nothing of the grader's."""
     return {
         "PATH": "/usr/bin:/bin",

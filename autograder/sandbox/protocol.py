@@ -52,14 +52,14 @@ class Expr:
     def __init__(self, source):
         self.source = source
 
-    def local(self):
+    def local(self) -> object:
         """The same helper evaluated here, in the grader, by the same code as in
         the student process: expected values from the very function the
         student's code was given."""
         return grader_helper(self.source)
 
 
-def encode_args(value):
+def encode_args(value: object) -> object:
     """Encode grader-side arguments, turning markers into worker markers."""
     if isinstance(value, Handle):
         return {"__handle__": value.index}
@@ -80,14 +80,14 @@ def encode_args(value):
     return encode(value)
 
 
-def send(fd, obj):
+def send(fd: int, obj: dict) -> None:
     body = json.dumps(obj).encode("utf-8")
     data = HEADER.pack(len(body)) + body
     while data:
         data = data[os.write(fd, data):]
 
 
-def read_reply(fd, deadline, generation):
+def read_reply(fd: int, deadline: float, generation: int) -> dict:
     """Read one frame before ``deadline`` (a ``time.monotonic()`` value)."""
     header = _read(fd, HEADER.size, deadline)
     (size,) = HEADER.unpack(header)
@@ -102,7 +102,7 @@ def read_reply(fd, deadline, generation):
     return reply
 
 
-def decode_value(data, generation):
+def decode_value(data: object, generation: int) -> object:
     """Decode and validate one value of a reply."""
     def resolve(marker):
         if set(marker) == {"__handle__", "type"}:
@@ -117,7 +117,7 @@ def decode_value(data, generation):
     return value
 
 
-def check_plain(value, depth=0):
+def check_plain(value: object, depth: int = 0) -> None:
     """Refuse anything that is not plain data (see the module docstring)."""
     if depth > MAX_DEPTH:
         raise BadReply("the returned value is nested too deeply")
