@@ -20,7 +20,7 @@ from autograder.grading import grade
 from autograder.sandbox import confine
 from autograder.simulation import attacks
 from autograder.staff.gradebook import cell_scores
-from autograder.sandbox.process import Limits
+from autograder.sandbox.limits import Limits
 
 pytestmark = pytest.mark.slow
 

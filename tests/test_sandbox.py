@@ -1,10 +1,14 @@
 """The student process: isolation, limits, and plain data only."""
 
+import contextlib
+
 import numpy as np
 import pytest
 
-from autograder.sandbox.errors import BadReply, Crashed, NotDefined, RaisedError, TimedOut
-from autograder.sandbox.process import Limits, StudentProcess
+from autograder.errors import SuiteProblem
+from autograder.sandbox.errors import BadReply, Crashed, NotDefined, OutOfTime, RaisedError, TimedOut
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.process import StudentProcess
 from autograder.sandbox.protocol import Expr, Ref
 
 QUICK = Limits(call_seconds=1.5, cell_seconds=3)
@@ -101,19 +105,91 @@ def test_output_floods_do_not_reach_the_grader(tmp_path):
         assert p.call("f") == 1
 
 
-def test_grader_helpers_and_line_counts(tmp_path):
-    source = "def loop(x):\n    out = 0.0\n    for v in x:\n        out += v\n    return out\n"
+def test_grader_helpers_run_only_in_an_isolated_session(tmp_path):
+    with process("def f(x):\n    return x * 2\n", tmp_path) as p:
+        with pytest.raises(SuiteProblem, match="isolated"):
+            p.call(Expr("lambda g, x: g(x)"), Ref("f"), 1.5)
+        with p.isolated():
+            assert p.call(Expr("lambda g, x: g(x)"), Ref("f"), 1.5) == 3.0
+
+
+def test_nothing_placed_in_an_isolated_session_reaches_a_later_one(tmp_path):
+    source = ("import os\nKEPT = []\ndef keep(helper):\n    KEPT.append(helper)\n"
+              "    open('stolen.txt', 'w').write('x')\n    open('/tmp/stolen.txt', 'w').write('x')\n    return 1\n"
+              "def later():\n    return [len(KEPT), os.path.exists('stolen.txt'), os.path.exists('/tmp/stolen.txt')]\n")
     with process(source, tmp_path) as p:
-        assert p.call(Expr("lambda f: f(np.ones(3))"), Expr("lambda x: float(x.sum())")) == 3.0
-        small = p.invoke("loop", (np.ones(10),), count_lines=True).lines
-        large = p.invoke("loop", (np.ones(1000),), count_lines=True).lines
-    assert large - small >= 990 * 2
+        with p.isolated():
+            assert p.call("keep", Expr("lambda z: 1.0 / (1.0 + np.exp(-z))")) == 1
+            assert p.call("later")[0] == 1
+        with p.isolated():
+            assert p.call("later") == [0, False, False]
+        assert p.call("later") == [0, False, False]
+    assert not (tmp_path / "stolen.txt").exists()
+
+
+def test_cpu_time_read_from_the_kernel_tells_loops_from_numpy(tmp_path):
+    source = ("import math, sys\ndef vec(x):\n    return np.tanh(x)\n"
+              "def hidden(x):\n    sys.settrace(None)\n    return np.vectorize(math.tanh)(x)\n")
+    big = [{"__gen__": {"dist": "uniform", "shape": ["n"], "low": -3.0, "high": 3.0}}]
+    with process(source, tmp_path) as p:
+        p.timed("vec", big, 1000, 1)
+        fast = min(p.timed("vec", big, 100_000, 1)[1] for _ in range(2))
+        slow = min(p.timed("hidden", big, 100_000, 1)[1] for _ in range(2))
+        digest, _ = p.timed("vec", big, 100_000, 1)
+    assert slow > 3 * fast
+    assert digest[1] > 0
+
+
+def test_a_statement_that_hangs_at_start_up_is_skipped_and_its_cell_kept(tmp_path):
+    cells = [{"name": "sigmoid", "source": "def sigmoid(x):\n    while True:\n        pass\n"
+                                           "print(sigmoid(0))\n"
+                                           "def neuron(x, w, b, activation=sigmoid):\n    return x * w + b\n"}]
+    with StudentProcess(cells, tmp_path, QUICK) as p:
+        assert p.call("neuron", 1.0, 2.0, 3.0) == 5.0
+        with pytest.raises(TimedOut):
+            p.call("sigmoid", 0.0)
+        assert p.call("neuron", 2.0, 2.0, 3.0) == 7.0
+
+
+def test_the_notebook_budget_stops_the_remaining_checks(tmp_path):
+    limits = Limits(call_seconds=1.0, cell_seconds=1.0, notebook_seconds=2.5)
+    with process("import time\ndef slow():\n    time.sleep(60)\ndef ok():\n    return 1\n", tmp_path, limits) as p:
+        assert p.call("ok") == 1
+        with pytest.raises(OutOfTime, match="time budget of 2.5 s"):
+            for _ in range(5):  # each hangs for a second; the budget runs out in the third
+                with contextlib.suppress(TimedOut):
+                    p.call("slow")
+                p.poisoned.clear()
+        with pytest.raises(OutOfTime):
+            p.call("ok")
+
+
+def test_crash_restarts_are_capped(tmp_path):
+    limits = Limits(call_seconds=1.0, cell_seconds=1.0, restarts=2)
+    cells = [{"name": f"cell {i}", "source": "import os\nos._exit(1)\n"} for i in range(5)]
+    with StudentProcess(cells, tmp_path, limits) as p:
+        with pytest.raises(Crashed, match="crashed or hung several times"):
+            p.call("anything")
+
+
+@pytest.mark.parametrize("returned", ["list(range(300_000))", "'x' * (20 * 2**20)"], ids=["many-values", "huge"])
+def test_replies_are_capped_before_they_are_parsed(tmp_path, returned):
+    with process(f"def f():\n    return {returned}\n", tmp_path) as p:
+        with pytest.raises(BadReply, match="far more"):
+            p.call("f")
+
+
+def test_text_from_the_students_process_is_scrubbed(tmp_path):
+    with StudentProcess([{"name": "c", "source": "def f():\n    raise ValueError('SECRET stand-in code')\n"}],
+                        tmp_path, QUICK, scrub=lambda text: text.replace("SECRET", "[removed]")) as p:
+        with pytest.raises(RaisedError, match=r"\[removed\] stand-in code"):
+            p.call("f")
 
 
 def test_grader_helpers_defined_by_statements(tmp_path):
     # a helper longer than a lambda: statements, then the expression naming it
     helper = Expr("SCALE = 3.0\n\ndef scaled(f, x):\n    return SCALE * f(x)\n\nscaled\n")
-    with process("SCALE = 100.0\ndef double(x):\n    return 2 * x\n", tmp_path) as p:
+    with process("SCALE = 100.0\ndef double(x):\n    return 2 * x\n", tmp_path) as p, p.isolated():
         assert p.call(helper, Ref("double"), 1.5) == 9.0  # its own SCALE, never the notebook's
     assert helper.local()(lambda x: x + 1, 1.0) == 6.0  # the same code on the grader's side
     with pytest.raises(SyntaxError):

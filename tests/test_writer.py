@@ -16,7 +16,7 @@ from autograder.grading.result import CellResult, NotebookResult
 from autograder.grading.sanitize import sanitize
 from autograder.nbgrader_plugins.hidden_suites import GradeWithHiddenSuites
 from autograder.nbgrader_plugins.worker_results import GradeFromWorkerResults
-from autograder.sandbox.process import Limits
+from autograder.sandbox.limits import Limits
 from autograder.staff.grade import grade_one
 from autograder.staff.gradebook import cell_scores
 from autograder.staff.writer import SANITISE_STEP, NotKitConfig, Writer, limits_for, writer_config

@@ -6,10 +6,10 @@ versions of the other exercises, :mod:`~autograder.checks.models` drives a
 model object the notebook defines (week03, week05).
 """
 
-from .expect import (ATOL, LARGE, LOOP_LINES, RTOL, SMALL, STRICT, Mistake, call_strict, diagnose,
-                     expect, expect_close, expect_float64, expect_shape, expect_unchanged, expect_vectorised,
-                     kind_of, numeric)
+from .expect import (ATOL, RTOL, STRICT, Mistake, call_strict, diagnose, expect, expect_close, expect_float64,
+                     expect_shape, expect_unchanged, kind_of, numeric)
+from .vectorised import expect_vectorised, integers, uniform
 
-__all__ = ["ATOL", "LARGE", "LOOP_LINES", "RTOL", "SMALL", "STRICT", "Mistake", "call_strict", "diagnose",
-           "expect", "expect_close", "expect_float64", "expect_shape", "expect_unchanged", "expect_vectorised",
-           "kind_of", "numeric"]
+__all__ = ["ATOL", "RTOL", "STRICT", "Mistake", "call_strict", "diagnose", "expect", "expect_close",
+           "expect_float64", "expect_shape", "expect_unchanged", "expect_vectorised", "integers", "kind_of",
+           "numeric", "uniform"]

@@ -103,24 +103,6 @@ def _hint(hint):
 # in the curriculum; underflow to 0 is the right answer for e^{-1000}
 STRICT = {"over": "raise", "divide": "raise", "invalid": "raise"}
 
-SMALL, LARGE = 10, 2000  # array sizes compared by the vectorisation check
-LOOP_LINES = 200  # extra lines executed for LARGE vs SMALL that betray a loop
-
-
-def expect_vectorised(student, name: str, make_args, what: str | None = None) -> None:
-    """Fail if ``name`` executes more Python lines for a bigger array.
-
-    ``make_args(n)`` returns the positional arguments for an input of n
-    elements. A vectorised function runs the same lines for any n.
-    """
-    small = student.invoke(name, make_args(SMALL), count_lines=True).lines
-    large = student.invoke(name, make_args(LARGE), count_lines=True).lines
-    expect(large - small < LOOP_LINES,
-           f"{what or name} runs a Python loop over the elements (it executed {large - small} "
-           f"more lines for {LARGE} elements than for {SMALL}); use numpy operations on the "
-           "whole array instead")
-
-
 def call_strict(student, name: str, *args, what: str | None = None, mistake: str = "", **kwargs):
     """Call with numpy's STRICT error state; an overflow becomes a Mistake.
 

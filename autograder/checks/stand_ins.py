@@ -8,7 +8,10 @@ exercise is never charged again in another (the release gate checks it).
 
 The stand-ins are Python source run in the student process with only numpy
 in scope (an :class:`~autograder.sandbox.protocol.Expr`); the grader runs
-the same source for expected values (:meth:`StandIns.local`).
+the same source for expected values (:meth:`StandIns.local`). Being grader
+code, they are sent only to a check's isolated session (a fresh process,
+ended with the check: ``pytest.mark.isolated``), so the student's code
+cannot keep one for a later check.
 """
 
 from ..sandbox.protocol import Expr, Ref
@@ -52,8 +55,7 @@ class StandIns:
         """The same helper in the grader (the same code, for expected values)."""
         return self.helper(name).local()
 
-    def invoke(self, student, name: str, *args, helper: str = "run", return_args: bool = False,
-               count_lines: bool = False, **kwargs):
+    def invoke(self, student, name: str, *args, helper: str = "run", return_args: bool = False, **kwargs):
         """``helper(<the student's name>, *args, **kwargs)`` in the student process → Reply.
 
         ``helper`` is ``run`` (call ``name`` itself with the stand-ins) or a
@@ -63,7 +65,7 @@ class StandIns:
         """
         student.require(name)
         reply = student.invoke(self.helper(helper), (Ref(name), *args), kwargs, return_args=return_args,
-                               count_lines=count_lines, what=f"{name}(...)")
+                               what=f"{name}(...)")
         if return_args:
             reply.args = reply.args[1:]
         return reply

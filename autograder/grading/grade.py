@@ -9,6 +9,7 @@ A test cell's score is its points times the fraction of its hidden tests
 that passed (partial credit), rounded to 1/100 point.
 """
 
+import ast
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,8 +19,10 @@ import nbformat
 from ..course import cells, weeks
 from ..course.weeks import Week
 from ..errors import NotInstructor, SuiteProblem
-from ..sandbox.process import Limits, StudentProcess
-from . import runner, sanitize
+from ..sandbox.limits import Limits
+from ..sandbox.process import StudentProcess
+from ..sandbox.worker import PRELOADABLE
+from . import redact, runner, sanitize
 from .result import CellResult, NotebookResult
 from .secret import get_secret
 
@@ -50,7 +53,8 @@ def grade_notebook(nb, assignment: str, student: str = "student", workdir=None,
     code = cells.student_code(nb)
     with tempfile.TemporaryDirectory(prefix="dlkit-") as scratch:
         workspace = _workspace(week, workdir, Path(scratch))
-        with StudentProcess(code, workspace, limits) as process:
+        with StudentProcess(code, workspace, limits, scrub=redact.for_week(week).scrub,
+                            preload=_preload(code)) as process:
             outcomes = runner.run_suite(process, assignment, student, get_secret())
     return NotebookResult(assignment, student, _score_cells(week, outcomes.values()))
 
@@ -92,6 +96,23 @@ def submission_files(submission_dir) -> list[Path]:
                 break
             found.append(item)
     return found
+
+
+def _preload(code):
+    """The modules among :data:`PRELOADABLE` the notebook's code imports (the sandbox's
+    zygote imports them once, for all its sessions)."""
+    found = set()
+    for cell in code:
+        try:
+            tree = ast.parse(cell["source"])
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+    return tuple(name for name in PRELOADABLE if name in found)
 
 
 def _score_cells(week, outcomes):

@@ -4,7 +4,9 @@ The suite runs in *this* process (the grader), in-process through
 ``pytest.main``; every call into student code goes through the
 :class:`~autograder.sandbox.process.StudentProcess` fixture ``student``.
 Each test is tied to one autograder-test cell of the notebook by the
-``cell`` marker (``pytestmark = pytest.mark.cell("test_sigmoid")``).
+``cell`` marker (``pytestmark = pytest.mark.cell("test_sigmoid")``). A
+test marked ``isolated`` (it sends grader code) runs in a session of its
+own; those run after the others, which share one session.
 The plugin records, per test, whether it passed and the student-facing
 message; pytest's own report, which quotes test code, is never kept.
 """
@@ -46,8 +48,12 @@ class _KitPlugin:
         self.collect_errors = []
 
     @pytest.fixture
-    def student(self):
-        return self._student
+    def student(self, request):
+        if request.node.get_closest_marker("isolated") is None:
+            yield self._student
+            return
+        with self._student.isolated():
+            yield self._student
 
     @pytest.fixture
     def rng(self, request):
@@ -63,6 +69,8 @@ class _KitPlugin:
         for item in items:
             if item.get_closest_marker("cell") is None:
                 self.collect_errors.append(f"{item.nodeid} has no cell marker")
+        # the shared session serves every plain test first; each isolated one then gets its own
+        items.sort(key=lambda item: item.get_closest_marker("isolated") is not None)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):

@@ -22,7 +22,7 @@ from traitlets import Bool, Float, Integer
 
 from ..course import cells, weeks
 from ..grading import grade
-from ..sandbox.process import Limits
+from ..sandbox.limits import Limits
 
 
 class GradeWithHiddenSuites(NbGraderPreprocessor):
@@ -30,6 +30,9 @@ class GradeWithHiddenSuites(NbGraderPreprocessor):
 
     call_seconds = Float(Limits.call_seconds, help="Wall time of one call into student code (s).").tag(config=True)
     cell_seconds = Float(Limits.cell_seconds, help="Wall time of one notebook cell at start-up (s).").tag(config=True)
+    notebook_seconds = Float(Limits.notebook_seconds,
+                             help="Wall time of all of one notebook's hidden checks together (s); when it is "
+                                  "spent, the remaining checks fail with that reason.").tag(config=True)
     memory_mb = Integer(Limits.memory_bytes // 2**20,
                         help="Address-space limit of the student process (MiB).").tag(config=True)
 
@@ -40,7 +43,7 @@ class GradeWithHiddenSuites(NbGraderPreprocessor):
     def limits(self):
         """The student process's limits, as configured (parallel grading workers use them too)."""
         return Limits(call_seconds=self.call_seconds, cell_seconds=self.cell_seconds,
-                      memory_bytes=self.memory_mb * 2**20)
+                      notebook_seconds=self.notebook_seconds, memory_bytes=self.memory_mb * 2**20)
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]

@@ -6,7 +6,8 @@ Three layers, each used where it works (:func:`describe` says which ran):
   namespace whose filesystem shows only the Python installation (read
   only), the worker script and the submission's scratch folder: no
   solutions, hidden suites, source notebooks, gradebook, exchange or other
-  students. No network.
+  students. No network. Only ``/tmp`` and the scratch folder are
+  writable, and the zygote empties both between sessions.
 * **a pids cgroup** (when the cgroup filesystem is writable, e.g. as
   root): at most ``Limits.processes`` processes, fork bombs included. As
   root, ``RLIMIT_NPROC`` is not enforced by the kernel, hence the cgroup.
@@ -64,14 +65,57 @@ def describe() -> str:
     return ", ".join(layers)
 
 
-def command(worker: Path, workspace: Path, fds: tuple) -> tuple[list, str | None]:
-    """``(argv, cwd)`` that starts ``worker`` confined, reading/writing ``fds``."""
-    fd_args = [str(fd) for fd in fds]
+def command(worker: Path, workspace: Path, control_fd: int, preload=()) -> tuple[list, str | None]:
+    """``(argv, cwd)`` that starts the zygote of ``worker`` confined, on the control socket
+    ``control_fd``, with the modules ``preload`` imported once."""
+    extra = [f"--preload={','.join(preload)}"] if preload else []
     if bwrap():
-        argv = [bwrap(), *_bwrap_args(workspace), "--ro-bind", str(worker), SANDBOX_WORKER,
-                "--", sys.executable, "-I", SANDBOX_WORKER, *fd_args]
+        argv = [bwrap(), *_bwrap_args(workspace, [(worker, SANDBOX_WORKER)]),
+                "--", sys.executable, "-I", SANDBOX_WORKER, str(control_fd), "--confined", *extra]
         return argv, None
-    return [sys.executable, "-I", str(worker), *fd_args], str(workspace)
+    return [sys.executable, "-I", str(worker), str(control_fd), *extra], str(workspace)
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its live descendants (host PIDs)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in _listdir(f"/proc/{current}/task"):
+            todo += [int(child) for child in _read(Path(f"/proc/{current}/task/{task}/children")).split()]
+    return found
+
+
+def host_pid(root: int, ns_pid: int) -> int | None:
+    """The host PID of the process that is ``ns_pid`` in its own PID namespace, below ``root``."""
+    for pid in process_tree(root):
+        for line in _read(Path(f"/proc/{pid}/status")).splitlines():
+            if line.startswith("NSpid:") and line.split()[-1] == str(ns_pid):
+                return pid
+    return None
+
+
+def cpu_ns(pid: int) -> int:
+    """CPU time used so far by ``pid``, its threads and its live descendants (ns), as the
+    kernel counts it (``schedstat``); reaped children are counted by their parent.
+
+    The kernel brings a task's count up to date when it stops running, so
+    this first waits (briefly) for ``pid`` to be asleep: it has just sent
+    its reply and is on its way to wait for the next request."""
+    deadline = time.monotonic() + 0.05
+    while _state(pid) == "R" and time.monotonic() < deadline:
+        time.sleep(0)
+    total = 0
+    for member in process_tree(pid):
+        for task in _listdir(f"/proc/{member}/task"):
+            fields = _read(Path(f"/proc/{member}/task/{task}/schedstat")).split()
+            if fields:
+                total += int(fields[0])
+        stat = _read(Path(f"/proc/{member}/stat")).rsplit(")", 1)[-1].split()
+        if len(stat) > 14:  # cutime, cstime: children already waited for, in clock ticks
+            total += (int(stat[13]) + int(stat[14])) * 1_000_000_000 // os.sysconf("SC_CLK_TCK")
+    return total
 
 
 class ProcessGroupCap:
@@ -147,10 +191,14 @@ def processes_of_current_user() -> int | None:
     return count
 
 
-def _bwrap_args(workspace):
+def _bwrap_args(workspace, read_only=()):
+    """bubblewrap's arguments: the sandbox's filesystem, ``read_only`` ((source, target), ...)
+    bound in besides, and every namespace unshared."""
     args = ["--unshare-all", "--die-with-parent", "--new-session",
             "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-            "--bind", str(workspace), SANDBOX_WORKSPACE, "--chdir", SANDBOX_WORKSPACE]
+            "--bind", str(workspace), SANDBOX_WORKSPACE, "--chdir", SANDBOX_WORKSPACE,
+            # nothing but /tmp and the workspace is writable (the zygote empties both)
+            "--remount-ro", "/dev"]
     for top in ("/bin", "/lib", "/lib64", "/sbin"):
         if os.path.islink(top):
             args += ["--symlink", os.readlink(top), top]
@@ -158,7 +206,9 @@ def _bwrap_args(workspace):
             args += ["--ro-bind", top, top]
     for path in _python_paths():
         args += ["--ro-bind", path, path]
-    return args
+    for source, target in read_only:
+        args += ["--ro-bind", str(source), str(target)]
+    return args + ["--remount-ro", "/"]  # last: the binds above create their mount points
 
 
 def _python_paths():
@@ -171,8 +221,21 @@ def _python_paths():
     return [p for p in kept if not any(p != q and p.startswith(q + os.sep) for q in kept)]
 
 
+def _state(pid):
+    """The one-letter state of a process ("R" running, "S" sleeping...), "" if it is gone."""
+    fields = _read(Path(f"/proc/{pid}/stat")).rsplit(")", 1)[-1].split()
+    return fields[0] if fields else ""
+
+
 def _read(path):
     try:
         return path.read_text()
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return ""
+
+
+def _listdir(path):
+    try:
+        return os.listdir(path)
+    except OSError:
+        return []

@@ -29,6 +29,10 @@ class TimedOut(StudentCodeProblem):
     """A call did not finish within its wall-time limit and was stopped."""
 
 
+class OutOfTime(StudentCodeProblem):
+    """The notebook's time budget for all its checks is spent: no more calls are made."""
+
+
 class Crashed(StudentCodeProblem):
     """The student process died (memory limit, segfault, os._exit, ...)."""
 

@@ -1,38 +1,40 @@
-"""Start the student process under limits and call into it.
+"""One submission's code, as the hidden checks see it: sessions of a confined sandbox.
 
 The grader never imports or executes student code. :class:`StudentProcess`
-starts :mod:`autograder.sandbox.worker` as a separate Python process with
-an empty environment and resource limits, sends it the submission's code
-cells, and then asks it to call functions on plain-data arguments. A call
-that hangs is stopped at its wall-time limit; a process that dies (memory
-limit, segfault, ``os._exit``) is restarted for the next call, so a crash
-costs only the checks that triggered it.
+starts the submission's sandbox (:mod:`autograder.sandbox.zygote`) and asks
+it for sessions: fresh processes that run the notebook's code cells and
+then answer calls on plain-data arguments.
+
+* **Shared and isolated checks.** Checks that send only plain data share
+  one session. A check that sends grader-written code (a stand-in, a
+  helper: an :class:`~autograder.sandbox.protocol.Expr`) runs inside
+  :meth:`StudentProcess.isolated`: a session of its own, ended with the
+  check, whose files and processes the zygote removes before the next one.
+  The shared session refuses grader code, so none can be kept for later.
+* **Hangs and crashes cost only themselves.** A call that hangs or kills
+  its session fails, the function is not called again, and the next call
+  gets a fresh session with every definition. A top-level statement that
+  hangs or kills a session at start-up is skipped from then on; the rest
+  of its cell still runs.
+* **Budgets.** The notebook has a wall-time budget over all its checks;
+  when it is spent, the remaining checks fail at once with that reason.
+  Fresh starts after a crash or a hang are capped.
 """
 
+import contextlib
 import dataclasses
-import os
 import signal
-import subprocess
 import time
 from pathlib import Path
 
-from . import confine, protocol
-from .errors import BadReply, Crashed, NotDefined, RaisedError, TimedOut
+from ..errors import SuiteProblem
+from . import protocol
+from .errors import BadReply, Crashed, NotDefined, OutOfTime, RaisedError, TimedOut
+from .limits import Limits
+from .session import Session
+from .zygote import Zygote
 
-WORKER = Path(__file__).with_name("worker.py")
-
-
-@dataclasses.dataclass(frozen=True)
-class Limits:
-    """Resource limits of one student process (all per process)."""
-
-    call_seconds: float = 5.0  # wall time of one call
-    cell_seconds: float = 10.0  # wall time of one notebook cell at start-up
-    cpu_seconds: int = 120  # CPU time of the process over its whole life
-    memory_bytes: int = 2 * 1024**3  # address space
-    file_bytes: int = 16 * 1024**2  # largest file the process may write
-    processes: int = 64  # processes per user (see the README's security model)
-    restarts: int = 25  # restarts after crashes or timeouts before giving up
+ALL = -1  # in a cell's skipped statements: the cell could not even be parsed in time
 
 
 @dataclasses.dataclass
@@ -42,25 +44,32 @@ class Reply:
     value: object
     warnings: list
     args: tuple = ()
-    lines: int = 0
 
 
 class StudentProcess:
-    """One submission's code, running in a separate limited process.
+    """One submission's code in its sandbox.
 
     ``cells`` is a list of ``{"name": str, "source": str}`` (Python source,
-    magics already translated); ``workdir`` is the submission's folder, the
-    process's working directory.
+    magics already translated); ``workdir`` holds the submission's files
+    (the sandbox's working directory). ``scrub`` turns any text that came
+    from the student's process into what may be shown to the student
+    (the grader removes hidden material with it). ``preload``: modules the
+    zygote imports once for all sessions.
     """
 
-    def __init__(self, cells, workdir, limits=Limits()):
+    def __init__(self, cells, workdir, limits: Limits = Limits(), scrub=None, preload=()):
         self.cells, self.workdir, self.limits = cells, Path(workdir), limits
-        self.proc = None
+        self.scrub = scrub or (lambda text: text)
+        self.preload = preload
+        self.zygote = None
+        self.session = None
         self.generation = 0
-        self.cell_errors = []
         self.restarts = 0
-        self.sent = 0  # request counter: each reply must echo its request's number
-        self.bad_cells = {}  # cell index -> error dict: cells that hang or crash are skipped
+        self.deadline = None  # the notebook's budget, from its first request
+        self.private = False  # inside isolated(): grader code may be sent
+        self.cell_errors = []  # of the current session's start-up
+        self.skipped = {}  # cell index -> statement indices that hung or crashed
+        self.startup_problems = {}  # (cell index, statement) -> student-facing description
         self.poisoned = {}  # call target -> the exception it caused: not called again
 
     # -- life cycle -----------------------------------------------------
@@ -71,101 +80,144 @@ class StudentProcess:
         self.close()
 
     def close(self) -> None:
-        if self.proc is None:
-            return
-        for fd in (self.to_worker, self.from_worker):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        _kill_group(self.proc)
-        self.cap.close()
-        self.proc = None
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+        if self.zygote is not None:
+            self.zygote.close()
+            self.zygote = None
+
+    @contextlib.contextmanager
+    def isolated(self):
+        """A session of its own for the calls inside the block (grader code allowed),
+        ended with the block; the shared session starts afresh after it."""
+        self._end_session()
+        self.private = True
+        try:
+            yield self
+        finally:
+            self._end_session()
+            self.private = False
 
     def ensure_started(self) -> None:
-        if self.proc is not None:
+        if self.session is not None and self.session.open:
             return
-        if self.generation and self.restarts >= self.limits.restarts:
-            raise Crashed("grading stopped calling this notebook's code after it "
-                          "crashed or hung several times")
+        self._budget()  # starts the clock on the first request
         while True:
-            if self.generation:
-                self.restarts += 1
-            self.generation += 1
-            self._spawn()
-            if self._run_cells():
+            if self.restarts > self.limits.restarts:
+                raise Crashed("grading stopped calling this notebook's code after it "
+                              "crashed or hung several times")
+            session = self._new_session()
+            if self._run_cells(session):
+                self.session = session
                 return
+            self.restarts += 1
 
-    def _run_cells(self):
-        """Run the notebook's cells one by one; a cell that hangs or kills the
-        process is skipped from then on (its names stay undefined) and the
-        process restarted, so the other exercises are still graded."""
+    def _new_session(self):
+        if self.zygote is None or not self.zygote.alive:
+            if self.zygote is not None:
+                self.zygote.close()
+                self.restarts += 1  # the sandbox itself died: a fresh start
+            self.zygote = Zygote(self.workdir, self.limits, self.preload)
+            self.zygote.start()
+        sock, pid = self.zygote.new_session(self._deadline(self.limits.cell_seconds))
+        self.generation += 1
+        return Session(sock, pid, self.generation, self.zygote.proc.pid)
+
+    def _end_session(self):
+        """End the current session (the zygote kills it and cleans up); how it ended."""
+        ended = None
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+            if self.zygote is not None and self.zygote.alive:
+                try:
+                    ended = self.zygote.end_session(time.monotonic() + self.limits.start_seconds)
+                except (Crashed, TimedOut):
+                    self.zygote.close()
+                    self.zygote = None
+        return ended
+
+    def _run_cells(self, session):
+        """Run the notebook's cells in ``session``, a statement at a time; a statement
+        that hangs or kills the session is skipped from then on (its names stay
+        undefined) and False returned, so a fresh session runs the cells again."""
         errors = []
         for index, cell in enumerate(self.cells):
-            if index in self.bad_cells:
-                errors.append(self.bad_cells[index])
+            skip = self.skipped.get(index, set())
+            if ALL in skip:
                 continue
+            progress = {}
             what = f"the cell '{cell['name']}'"
             try:
-                reply = self._exchange({"op": "run_cell", "cell": cell}, self.limits.cell_seconds, what)
+                reply = session.exchange({"op": "run_cell", "cell": cell, "skip": sorted(skip)},
+                                         self._deadline(self.limits.cell_seconds), what, progress.update)
             except (TimedOut, Crashed, BadReply) as exc:
-                self.bad_cells[index] = {"cell": cell["name"], "type": type(exc).__name__,
-                                         "message": str(exc), "line": None}
+                exc = self._explain(exc, what, self.limits.cell_seconds)
+                statement = progress.get("progress", ALL)
+                self.skipped.setdefault(index, set()).add(statement if isinstance(statement, int) else ALL)
+                line = progress.get("line")
+                self.startup_problems[(index, statement)] = {
+                    "cell": cell["name"], "type": type(exc).__name__,
+                    "message": str(exc) + (f" (at line {line})" if isinstance(line, int) else ""), "line": line}
+                self._end_session()
+                if isinstance(exc, OutOfTime):
+                    raise exc
                 return False
-            errors += reply.get("cell_errors", [])
-        self.cell_errors = errors
+            for error in reply.get("cell_errors", []) if isinstance(reply.get("cell_errors"), list) else []:
+                errors.append(self._scrubbed_error(error, cell["name"]))
+        self.cell_errors = errors + list(self.startup_problems.values())
         return True
 
-    def _spawn(self):
-        req_r, req_w = os.pipe()
-        rep_r, rep_w = os.pipe()
-        limits = self.limits
-        self.cap = confine.ProcessGroupCap(limits.processes)
-        uid_processes = confine.processes_of_current_user()
-        argv, cwd = confine.command(WORKER, self.workdir, (req_r, rep_w))
+    # -- budget ---------------------------------------------------------
+    def _budget(self):
+        if self.deadline is None:
+            self.deadline = time.monotonic() + self.limits.notebook_seconds
+        if time.monotonic() >= self.deadline:
+            raise OutOfTime(self._out_of_time())
+        return self.deadline
 
-        def child_setup():  # runs in the child, before exec
-            self.cap.join()
-            confine.set_rlimits(limits, uid_processes)
+    def _deadline(self, seconds):
+        """When a request that may take ``seconds`` must be answered, within the budget."""
+        return min(time.monotonic() + seconds, self._budget())
 
-        self.proc = subprocess.Popen(
-            argv, cwd=cwd, env=sandbox_environment(),
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=(req_r, rep_w), preexec_fn=child_setup, start_new_session=True,
-        )
-        os.close(req_r)
-        os.close(rep_w)
-        self.to_worker, self.from_worker = req_w, rep_r
+    def _out_of_time(self):
+        return (f"grading stopped: the notebook used up its time budget of {self.limits.notebook_seconds:g} s "
+                "for all hidden checks, so this check was not run (is some code very slow, or "
+                "training for many epochs outside a function?)")
+
+    def _explain(self, exc, what, seconds):
+        """The student-facing exception for a session that hung, died or lied."""
+        if isinstance(exc, TimedOut):
+            if self.deadline is not None and time.monotonic() >= self.deadline - 0.01:
+                return OutOfTime(self._out_of_time())
+            return TimedOut(f"{what} did not finish within {seconds:g} s and was stopped "
+                            "(an endless loop, or far too much work?)")
+        if isinstance(exc, Crashed):
+            ended = self._end_session() if self.session is not None else self._last_end()
+            return Crashed(f"{what} stopped the notebook's process ({_death(ended)})")
+        return exc
+
+    def _last_end(self):
+        if self.zygote is None or not self.zygote.alive:
+            return None
+        try:
+            return self.zygote.end_session(time.monotonic() + self.limits.start_seconds)
+        except (Crashed, TimedOut):
+            return None
 
     # -- requests -------------------------------------------------------
-    def _exchange(self, request, seconds, what):
-        self.sent += 1
-        request = {**request, "id": self.sent}
-        try:
-            protocol.send(self.to_worker, request)
-            reply = protocol.read_reply(self.from_worker, time.monotonic() + seconds, self.generation)
-            if reply.get("id") != self.sent:
-                raise BadReply(f"{what}: the notebook's code wrote into the grader's channel")
-        except TimedOut:
-            self.close()
-            raise TimedOut(f"{what} did not finish within {seconds:g} s and was stopped "
-                           "(an endless loop, or far too much work?)") from None
-        except (Crashed, BrokenPipeError, OSError):
-            code = _exit_code(self.proc)
-            self.close()
-            raise Crashed(f"{what} stopped the notebook's process ({_death(code)})") from None
-        except BadReply:
-            self.close()
-            raise
-        return reply
-
     def request(self, request: dict, what: str, seconds: float | None = None) -> dict:
         self.ensure_started()
-        reply = self._exchange(request, seconds or self.limits.call_seconds, what)
+        seconds = seconds or self.limits.call_seconds
+        try:
+            reply = self.session.exchange(request, self._deadline(seconds), what)
+        except (TimedOut, Crashed, BadReply) as exc:
+            self.session = None
+            raise self._explain(exc, what, seconds) from None
         if not reply.get("ok"):
-            error = reply.get("error") or {}
-            raise RaisedError(what, str(error.get("type", "an error"))[:80],
-                              str(error.get("message", "")), error.get("line"))
+            error = self._scrubbed_error(reply.get("error"), None)
+            raise RaisedError(what, error["type"], error["message"], error["line"])
         return reply
 
     def lookup(self, name: str) -> dict:
@@ -179,7 +231,7 @@ class StudentProcess:
             return info
         hint = ""
         for error in self.cell_errors:
-            if error["type"] in ("TimedOut", "Crashed", "BadReply"):
+            if error["type"] in ("TimedOut", "Crashed", "BadReply", "OutOfTime"):
                 hint = f"; {error['message']}"
             else:
                 line = f" at line {error['line']}" if error.get("line") else ""
@@ -191,7 +243,7 @@ class StudentProcess:
         raise NotDefined(f"`{name}` {state} when the notebook runs top to bottom{hint}")
 
     def invoke(self, target, args=(), kwargs=None, *, errstate=None, return_args=False,
-               count_lines=False, seconds=None, what=None) -> Reply:
+               seconds=None, what=None) -> Reply:
         """Call ``target`` and return a :class:`Reply`.
 
         ``target`` is a student name (``"sigmoid"``), a method of an object
@@ -200,111 +252,114 @@ class StudentProcess:
         student object in place). Arguments may be plain data, handles,
         :class:`Ref` (a student name) or :class:`Expr` (a helper function).
         """
-        request = {"op": "call", "args": protocol.encode_args(list(args)),
-                   "kwargs": protocol.encode_args(dict(kwargs or {})),
-                   "errstate": errstate, "return_args": return_args, "count_lines": count_lines}
-        key = target if isinstance(target, str) else getattr(target, "source", None) or \
-            (target[0].type_name, target[1])
-        if key in self.poisoned:
-            raise self.poisoned[key]
-        if isinstance(target, str):
-            self.require(target)
-            request["name"] = target
-            what = what or f"{target}(...)"
-        elif isinstance(target, protocol.Expr):
-            request["expr"] = target.source
-            what = what or "a grader helper"
-        else:
-            handle, attr = target
-            request.update(self._handle_ref(handle), attr=attr)
-            what = what or f"{handle.type_name}.{attr}(...)"
-        try:
-            reply = self.request(request, what, seconds)
-        except (TimedOut, Crashed) as exc:
-            self.poisoned[key] = exc  # one hang per function is enough to know
-            raise
+        request, key, what = self._call_request(target, args, kwargs, errstate, what)
+        request.update(op="call", return_args=return_args)
+        reply = self._guarded(key, request, what, seconds)
         result = Reply(self._value(reply.get("value")), self._warnings(reply))
         if return_args:
             result.args = self._value(reply.get("args"))
             if type(result.args) is not tuple or len(result.args) != len(args):
                 raise BadReply(f"{what}: the arguments did not come back")
-        if count_lines:
-            result.lines = int(reply.get("lines", 0))
         return result
 
     def call(self, target, *args, **kwargs) -> object:
         """Call and return just the value (the common case in the suites)."""
         return self.invoke(target, args, kwargs).value
 
+    def timed(self, target, args, n: int, seed: int, kwargs=None, what=None) -> tuple:
+        """Call ``target`` on arguments the session generates (size ``n``, see
+        :func:`~autograder.sandbox.worker.generate`) from ``seed``.
+
+        Returns ``(digest, cpu_ns)``: the output's digest
+        (:func:`~autograder.sandbox.worker.digest`) and the CPU time the
+        session used for the whole request, read from the kernel.
+        """
+        request, key, what = self._call_request(target, args, kwargs, None, what)
+        request.update(op="timed_call", n=int(n), seed=int(seed))
+        self.ensure_started()
+        before = self.session.cpu_ns()
+        reply = self._guarded(key, request, what, None)
+        try:
+            used = self.session.cpu_ns() - before
+        except Crashed:
+            raise Crashed(f"{what} ended the notebook's process") from None
+        found = reply.get("digest")
+        if found is not None and not (isinstance(found, list) and len(found) == 2
+                                      and all(type(x) in (int, float) for x in found)):
+            raise BadReply(f"{what}: the result did not come back")
+        return (tuple(found) if found is not None else None), used
+
     def getattr(self, handle: protocol.Handle, attr: str) -> object:
         reply = self.request({"op": "getattr", **self._handle_ref(handle), "attr": attr},
                              f"reading {handle.type_name}.{attr}")
         return self._value(reply.get("value"))
 
-    def setattr(self, handle: protocol.Handle, attr: str, value) -> None:
-        """Set an attribute of an object in the student process (inject parameters)."""
-        self.request({"op": "setattr", **self._handle_ref(handle), "attr": attr,
-                      "value": protocol.encode_args(value)}, f"setting {handle.type_name}.{attr}")
+    def _call_request(self, target, args, kwargs, errstate, what):
+        request = {"args": protocol.encode_args(list(args)),
+                   "kwargs": protocol.encode_args(dict(kwargs or {})), "errstate": errstate}
+        grader_code = isinstance(target, protocol.Expr) or protocol.carries_grader_code((args, kwargs))
+        if grader_code and not self.private:
+            raise SuiteProblem("a hidden check sends grader code to the shared student process; "
+                               "mark it isolated (pytest.mark.isolated)")
+        if isinstance(target, str):
+            key = target
+            self.require(target)
+            request["name"] = target
+            what = what or f"{target}(...)"
+        elif isinstance(target, protocol.Expr):
+            key = target.source
+            request["expr"] = target.source
+            what = what or "a grader helper"
+        else:
+            handle, attr = target
+            key = (handle.type_name, attr)
+            request.update(self._handle_ref(handle), attr=attr)
+            what = what or f"{handle.type_name}.{attr}(...)"
+        return request, key, what
+
+    def _guarded(self, key, request, what, seconds):
+        """A call, unless the same target hung or crashed before (not waited for twice)."""
+        if key in self.poisoned:
+            raise self.poisoned[key]
+        try:
+            return self.request(request, what, seconds)
+        except (TimedOut, Crashed) as exc:
+            self.poisoned[key] = exc  # one hang per function is enough to know
+            raise
 
     def _handle_ref(self, handle):
-        if handle.generation != self.generation or self.proc is None:
+        if self.session is None or handle.generation != self.session.generation:
             raise Crashed("the object was lost when the notebook's process was restarted")
         return {"handle": handle.index}
 
     def _value(self, data):
-        return protocol.decode_value(data, self.generation)
+        value = protocol.decode_value(data, self.generation)
+        if isinstance(value, protocol.Handle):
+            value.type_name = self.scrub(value.type_name)
+        return value
 
-    @staticmethod
-    def _warnings(reply):
+    def _warnings(self, reply):
         warnings = reply.get("warnings", [])
         if not isinstance(warnings, list):
             raise BadReply("malformed warnings")
-        return [str(w)[:300] for w in warnings[:20]]
+        return [self.scrub(str(w)[:300]) for w in warnings[:20]]
+
+    def _scrubbed_error(self, error, cell):
+        error = error if isinstance(error, dict) else {}
+        line = error.get("line")
+        return {"cell": self.scrub(str(error.get("cell", cell))),
+                "type": self.scrub(str(error.get("type", "an error"))[:80]),
+                "message": self.scrub(str(error.get("message", ""))),
+                "line": line if isinstance(line, int) else None}
 
 
-def sandbox_environment() -> dict:
-    """The whole environment of the student process: nothing of the grader's."""
-    return {
-        "PATH": "/usr/bin:/bin",
-        "HOME": "/tmp",
-        "LANG": "C.UTF-8",
-        "MPLBACKEND": "Agg",
-        # one thread each: the limits and the parallel grader assume it
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-    }
-
-
-def _kill_group(proc):
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass
-
-
-def _exit_code(proc, wait=1.0):
-    """The process's exit code, waiting briefly (bubblewrap reports it a moment later)."""
-    if proc is None:
-        return None
-    try:
-        return proc.wait(timeout=wait)
-    except subprocess.TimeoutExpired:
-        return None
-
-
-def _death(code):
-    if code is None:
+def _death(ended):
+    if not ended:
         return "it stopped answering"
-    if code > 128 and code - 128 in signal.valid_signals():
-        code = 128 - code  # bubblewrap reports a child killed by signal N as 128 + N
-    if code < 0:
-        name = signal.Signals(-code).name
+    if "signal" in ended:
+        name = signal.Signals(ended["signal"]).name if ended["signal"] in signal.valid_signals() \
+            else f"signal {ended['signal']}"
         hint = {"SIGSEGV": "a segmentation fault", "SIGKILL": "killed, probably by the memory limit",
                 "SIGXCPU": "the CPU-time limit"}.get(name, name)
         return f"it was ended by {name}: {hint}"
-    return f"it exited with code {code}"
+    return f"it exited with code {ended.get('exit')}"

@@ -1,10 +1,14 @@
 """The grader's side of the wire: frames in, validated plain data out.
 
 Nothing the student process sends is trusted. A reply is read only up to
-:data:`MAX_FRAME` bytes, parsed as JSON, and decoded by the same codec the
-worker uses (:mod:`autograder.sandbox.worker`) with ``allow_pickle=False``;
-:func:`check_plain` then walks the result and refuses anything but plain
-Python values and base-class numpy arrays of bool, integer or float dtype.
+:data:`MAX_FRAME` bytes, refused if it could hold more than
+:data:`MAX_ELEMENTS` JSON values (counted on the bytes, before parsing),
+parsed as JSON, and decoded by the same codec the worker uses
+(:mod:`autograder.sandbox.worker`: an array's ``.npy`` header is checked
+before its data is read, with ``allow_pickle=False``); :func:`check_plain`
+then walks the result and refuses anything but plain Python values and
+base-class numpy arrays of bool, integer or float dtype. So one reply costs
+the grader a bounded amount of memory, whatever the student's code sends.
 """
 
 import json
@@ -17,10 +21,11 @@ import numpy as np
 from .errors import BadReply, Crashed, TimedOut
 from .worker import HEADER, MAX_ITEMS, PLAIN_KINDS, decode, encode, grader_helper
 
-MAX_FRAME = 256 * 1024 * 1024  # bytes in one reply; bigger means a runaway result
+MAX_FRAME = 16 * 1024 * 1024  # bytes in one reply; bigger means a runaway result
+MAX_ELEMENTS = 200_000  # JSON values in one reply (arrays travel as one string each)
 MAX_DEPTH = 20  # nesting of lists / tuples / dicts
 
-__all__ = ["Handle", "Ref", "Expr", "encode_args", "read_reply", "send", "check_plain"]
+__all__ = ["Handle", "Ref", "Expr", "carries_grader_code", "encode_args", "read_reply", "send", "check_plain"]
 
 
 class Handle:
@@ -80,6 +85,17 @@ def encode_args(value: object) -> object:
     return encode(value)
 
 
+def carries_grader_code(value: object) -> bool:
+    """Does ``value`` (arguments, possibly nested) hold an :class:`Expr`?"""
+    if isinstance(value, Expr):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(carries_grader_code(v) for v in value)
+    if isinstance(value, dict):
+        return any(carries_grader_code(v) for v in value.values())
+    return False
+
+
 def send(fd: int, obj: dict) -> None:
     body = json.dumps(obj).encode("utf-8")
     data = HEADER.pack(len(body)) + body
@@ -87,14 +103,31 @@ def send(fd: int, obj: dict) -> None:
         data = data[os.write(fd, data):]
 
 
-def read_reply(fd: int, deadline: float, generation: int) -> dict:
-    """Read one frame before ``deadline`` (a ``time.monotonic()`` value)."""
+def read_reply(fd: int, deadline: float, on_progress=None) -> dict:
+    """Read the reply to a request before ``deadline`` (a ``time.monotonic()`` value).
+
+    ``progress`` frames the session sends while it runs a cell go to
+    ``on_progress(index)``; the first other frame is the reply.
+    """
+    while True:
+        reply = read_frame(fd, deadline)
+        if "progress" in reply and "id" not in reply and on_progress is not None:
+            on_progress(reply)
+            continue
+        return reply
+
+
+def read_frame(fd: int, deadline: float) -> dict:
+    """One frame, within the byte and element caps, as a dict."""
     header = _read(fd, HEADER.size, deadline)
     (size,) = HEADER.unpack(header)
     if size > MAX_FRAME:
         raise BadReply(f"the result was {size / 2**20:.0f} MiB, far more than any answer needs")
+    body = _read(fd, size, deadline)
+    if body.count(b",") + body.count(b"[") + body.count(b"{") > MAX_ELEMENTS:
+        raise BadReply("the result holds far more values than any answer needs")
     try:
-        reply = json.loads(_read(fd, size, deadline))
+        reply = json.loads(body)
     except (ValueError, RecursionError):
         raise BadReply("the student process sent back something that is not plain data") from None
     if not isinstance(reply, dict):

@@ -6,7 +6,7 @@ the array it was given alone, and works on the whole array at once.
 
 import pytest
 
-from autograder.checks import expect_close, expect_float64, expect_unchanged, expect_vectorised
+from autograder.checks import expect_close, expect_float64, expect_unchanged, expect_vectorised, uniform
 from solutions import week01 as ref
 
 HINTS = {
@@ -36,4 +36,4 @@ def test_keeps_input(student, rng, name):
 
 @pytest.mark.parametrize("name", EACH)
 def test_vectorised(student, rng, name):
-    expect_vectorised(student, name, lambda n: (rng.normal(size=n),))
+    expect_vectorised(student, name, [uniform("n", low=-3.0, high=3.0)], getattr(ref, name), rng=rng)

@@ -8,8 +8,9 @@ compared against the student's own ``sigmoid``.
 import numpy as np
 import pytest
 
-from autograder.checks import expect, expect_close, expect_unchanged, expect_vectorised
+from autograder.checks import expect, expect_close, expect_unchanged, expect_vectorised, uniform
 from autograder.sandbox.protocol import Expr
+from solutions import week01 as ref
 
 pytestmark = pytest.mark.cell("test_neuron")
 
@@ -24,6 +25,7 @@ def unpack(result, what):
     return result
 
 
+@pytest.mark.isolated
 def test_single_sample(student, rng):
     x, w, b = rng.normal(size=3), rng.normal(size=3), float(rng.normal())
     z, a = unpack(student.call("neuron", x, w, b, activation=SIGMOID), "neuron(x, w, b)")
@@ -33,6 +35,7 @@ def test_single_sample(student, rng):
                  "a = activation(z): apply the activation to z")
 
 
+@pytest.mark.isolated
 def test_batch(student, rng):
     x, w, b = rng.normal(size=(5, 3)), rng.normal(size=3), float(rng.normal())
     z, a = unpack(student.call("neuron", x, w, b, activation=IDENTITY), "neuron(X, w, b)")
@@ -42,6 +45,7 @@ def test_batch(student, rng):
                  "a must be the given activation applied to z")
 
 
+@pytest.mark.isolated
 def test_uses_the_given_activation(student, rng):
     x, w, b = rng.normal(size=(4, 2)), rng.normal(size=2), -0.5
     z, a = unpack(student.call("neuron", x, w, b, activation=Expr("lambda z: np.maximum(z, 0.0)")),
@@ -59,6 +63,7 @@ def test_default_activation_is_sigmoid(student, rng):
                  "the default activation should be your sigmoid")
 
 
+@pytest.mark.isolated
 def test_keeps_inputs(student, rng):
     x, w = rng.normal(size=(3, 2)), rng.normal(size=2)
     reply = student.invoke("neuron", (x, w, 1.0), {"activation": SIGMOID}, return_args=True)
@@ -66,11 +71,13 @@ def test_keeps_inputs(student, rng):
     expect_unchanged(w, reply.args[1], "neuron")
 
 
+@pytest.mark.isolated
 def test_vectorised(student, rng):
     w = rng.normal(size=2)
-    expect_vectorised(student, "neuron", lambda n: (rng.normal(size=(n, 2)), w, 0.1, IDENTITY))
+    expect_vectorised(student, "neuron", [uniform("n", 2, low=-2.0, high=2.0), w, 0.1, IDENTITY], ref.neuron, rng=rng)
 
 
+@pytest.mark.isolated
 def test_integer_inputs(student):
     x, w = np.array([[1, 0], [0, 1], [1, 1]]), np.array([2, -1])
     z, _ = unpack(student.call("neuron", x, w, 1, activation=IDENTITY), "neuron(X, w, b)")

@@ -43,6 +43,7 @@ def test_updates_param_in_place(student, rng, shape):
     check_step(after, param, grad, 0.5, "param after gradient_descent_step(param, grad, lr)")
 
 
+@pytest.mark.isolated
 def test_returns_param_itself(student, rng):
     param, grad = rng.normal(size=(2, 2)), rng.normal(size=(2, 2))
     same = student.call(RETURNS_ITSELF, Ref("gradient_descent_step"), param, grad)

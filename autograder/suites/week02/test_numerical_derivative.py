@@ -69,6 +69,7 @@ def check_gradient(value, f, x, what, delta_x=DELTA_X):
 SHAPES = {"1-D (5,)": (5,), "2-D (3,2)": (3, 2), "3-D (2,2,3)": (2, 2, 3)}
 
 
+@pytest.mark.isolated
 @pytest.mark.cell(CELL)
 @pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
 def test_values(student, rng, shape):
@@ -77,6 +78,7 @@ def test_values(student, rng, shape):
                    f"numerical_derivative(f, x) for x of shape {shape}")
 
 
+@pytest.mark.isolated
 @pytest.mark.cell(CELL)
 def test_function_of_a_matrix(student, rng):
     W = rng.normal(size=(2, 3))
@@ -84,6 +86,7 @@ def test_function_of_a_matrix(student, rng):
                    "numerical_derivative(f, W) for a loss of the whole matrix W (2, 3)")
 
 
+@pytest.mark.isolated
 @pytest.mark.cell(CELL)
 def test_honours_delta_x(student, rng):
     x = rng.normal(size=4)
@@ -101,6 +104,7 @@ LECTURE_SHAPES = {"1-D (4,)": ((4,), "C"), "2-D (2,3)": ((2, 3), "C"),
                   "2-D column-major (3,2)": ((3, 2), "F")}
 
 
+@pytest.mark.isolated
 @pytest.mark.cell(IN_PLACE)
 @pytest.mark.parametrize("shape, order", LECTURE_SHAPES.values(), ids=LECTURE_SHAPES.keys())
 def test_lecture_pattern_loss_reads_x(student, rng, shape, order):
@@ -129,6 +133,7 @@ def inexact_round_trip(x):
     return not (np.array_equal(x + DELTA_X - DELTA_X, x) and np.array_equal(x + DELTA_X - 2 * DELTA_X + DELTA_X, x))
 
 
+@pytest.mark.isolated
 @pytest.mark.cell(IN_PLACE)
 @pytest.mark.parametrize("shape", [(6,), (3, 4)], ids=["1-D (6,)", "2-D (3,4)"])
 def test_restores_x_exactly(student, rng, shape):
@@ -148,6 +153,7 @@ def test_restores_x_exactly(student, rng, shape):
     check_gradient(reply.value, WEIGHTED_CUBIC.local(), x, what)
 
 
+@pytest.mark.isolated
 @pytest.mark.cell(IN_PLACE)
 @pytest.mark.parametrize("dtype, shape", [("int64", (4,)), ("int32", (2, 2))], ids=["int64 (4,)", "int32 (2,2)"])
 def test_integer_array_raises_type_error(student, rng, dtype, shape):

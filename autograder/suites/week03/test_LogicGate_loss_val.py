@@ -9,7 +9,7 @@ import pytest
 
 from autograder.checks import ATOL, RTOL, Mistake
 
-pytestmark = pytest.mark.cell("test_LogicGate_loss_val")
+pytestmark = [pytest.mark.cell("test_LogicGate_loss_val"), pytest.mark.isolated]
 
 FORMULA = ("loss_val() is the summed cross-entropy of sigmoid(xdata · W + b) against tdata "
            "(use cross_entropy from lecture_lib)")

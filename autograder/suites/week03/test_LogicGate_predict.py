@@ -6,7 +6,7 @@ import pytest
 from autograder.checks import Mistake, expect, expect_close, expect_float64, expect_shape
 from autograder.sandbox.errors import RaisedError
 
-pytestmark = pytest.mark.cell("test_LogicGate_predict")
+pytestmark = [pytest.mark.cell("test_LogicGate_predict"), pytest.mark.isolated]
 
 Y_HINT = "y = sigmoid(x · W + b)"
 SCALAR_IF = ("`if y > 0.5:` works for one number only; for a batch compare the whole array, "

@@ -12,7 +12,7 @@ import pytest
 from autograder.checks import ATOL, RTOL, Mistake, expect_close
 from solutions.week02 import numerical_derivative
 
-pytestmark = pytest.mark.cell("test_LogicGate_train")
+pytestmark = [pytest.mark.cell("test_LogicGate_train"), pytest.mark.isolated]
 
 RULE = ("each epoch: W ← W - α·∂E/∂W, then b ← b - α·∂E/∂b with the derivative taken at the new W, "
         "each from numerical_derivative(f, ...) with f = lambda _: self.loss_val()")

@@ -14,7 +14,7 @@ import pytest
 from autograder.checks import Mistake, expect, expect_shape
 from autograder.sandbox.protocol import Expr
 
-pytestmark = pytest.mark.cell("test_xor_by_composition")
+pytestmark = [pytest.mark.cell("test_xor_by_composition"), pytest.mark.isolated]
 
 # x (2,) → y, labels of shape (1,); x (m, 2) → (m, 1), like LogicGate.predict
 STAND_IN = (

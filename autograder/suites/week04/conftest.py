@@ -26,13 +26,18 @@ def a_node(z):
 
 
 @pytest.fixture
+def stand_ins():
+    """The stand-ins themselves (their helpers, for calls made another way)."""
+    return STAND_INS
+
+
+@pytest.fixture
 def independent(student):
-    """``independent(name, *args, return_args=False, count_lines=False)`` → Reply.
+    """``independent(name, *args, return_args=False)`` → Reply.
 
     ``reply.args`` (with ``return_args``) are the arguments after the call,
     without the function itself.
     """
-    def call(name, *args, return_args=False, count_lines=False, **kwargs):
-        return STAND_INS.invoke(student, name, *args, return_args=return_args, count_lines=count_lines,
-                                **kwargs)
+    def call(name, *args, return_args=False, **kwargs):
+        return STAND_INS.invoke(student, name, *args, return_args=return_args, **kwargs)
     return call

@@ -13,7 +13,7 @@ from autograder.sandbox.errors import RaisedError
 from autograder.sandbox.protocol import Expr, Ref
 from solutions import week04 as ref
 
-pytestmark = pytest.mark.cell("test_build_weight_matrix")
+pytestmark = [pytest.mark.cell("test_build_weight_matrix"), pytest.mark.isolated]
 
 CALL_WITH_DICT = Expr(
     "lambda f, entries, n_prev, n_next: (lambda w: (f(w, n_prev, n_next), sorted("

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from autograder.checks import (Mistake, diagnose, expect, expect_close, expect_float64,
-                               expect_unchanged, expect_vectorised)
+                               expect_unchanged, expect_vectorised, uniform)
 from autograder.sandbox.errors import RaisedError
 from autograder.sandbox.protocol import Expr
 from solutions import week04 as ref
@@ -51,6 +51,7 @@ def check_Z(Z, A_prev, W, b, what):
     return diagnose(Z, A_prev @ W + b, what, SHAPE_HINT, mistakes)
 
 
+@pytest.mark.isolated
 @pytest.mark.parametrize("dims", BATCHES.values(), ids=BATCHES.keys())
 def test_batch(student, rng, dims):
     m, n_prev, n_next = dims
@@ -61,12 +62,14 @@ def test_batch(student, rng, dims):
                  "A = activation(Z): call the activation you are given")
 
 
+@pytest.mark.isolated
 def test_one_sample_row(student, rng):
     A_prev, W, b = rng.normal(size=(1, 3)), rng.normal(size=(3, 4)), rng.normal(size=4)
     Z, _ = layer(student, A_prev, W, b, activation=IDENTITY)
     check_Z(Z, A_prev, W, b, "Z for a batch of one sample, A_prev (1, 3)")
 
 
+@pytest.mark.isolated
 def test_single_1d_sample(student, rng):
     A_prev, W, b = rng.normal(size=3), rng.normal(size=(3, 2)), rng.normal(size=2)
     Z, A = layer(student, A_prev, W, b, activation=TANH)
@@ -76,6 +79,7 @@ def test_single_1d_sample(student, rng):
     expect_close(A, np.tanh(A_prev @ W + b), "A for one 1-D sample", "A = activation(Z)")
 
 
+@pytest.mark.isolated
 def test_uses_the_given_activation(student, rng):
     A_prev, W, b = rng.normal(size=(4, 2)), rng.normal(size=(2, 3)), rng.normal(size=3)
     _, A = layer(student, A_prev, W, b, activation=Expr("lambda z: np.maximum(z, 0.0)"))
@@ -90,6 +94,7 @@ def test_default_activation_is_sigmoid(student, rng):
                  "the default activation is sigmoid: A = sigmoid(Z)")
 
 
+@pytest.mark.isolated
 def test_integer_inputs_give_float64(student):
     A_prev = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
     W, b = np.array([[-20, 20], [-20, 20]]), np.array([30, -10])
@@ -98,6 +103,7 @@ def test_integer_inputs_give_float64(student):
     expect_close(Z, ref.layer_forward(A_prev, W, b)[0], "Z for integer A_prev, W and b", SHAPE_HINT)
 
 
+@pytest.mark.isolated
 def test_keeps_inputs(student, rng):
     A_prev, W, b = rng.normal(size=(3, 2)), rng.normal(size=(2, 2)), rng.normal(size=2)
     reply = student.invoke("layer_forward", (A_prev, W, b), {"activation": TANH}, return_args=True)
@@ -105,7 +111,8 @@ def test_keeps_inputs(student, rng):
         expect_unchanged(before, after, f"layer_forward (its argument {name})")
 
 
+@pytest.mark.isolated
 def test_vectorised(student, rng):
     W, b = rng.normal(size=(3, 2)), rng.normal(size=2)
-    expect_vectorised(student, "layer_forward", lambda m: (rng.normal(size=(m, 3)), W, b, IDENTITY),
+    expect_vectorised(student, "layer_forward", [uniform("n", 3, low=-2.0, high=2.0), W, b, IDENTITY], ref.layer_forward, rng=rng,
                       what="layer_forward for m samples")

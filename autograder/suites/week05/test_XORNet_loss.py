@@ -7,7 +7,7 @@ import pytest
 
 from autograder.checks import Mistake, expect, expect_close
 
-pytestmark = pytest.mark.cell("test_XORNet_loss")
+pytestmark = [pytest.mark.cell("test_XORNet_loss"), pytest.mark.isolated]
 
 DELTA = 1e-7
 HINT = ("E = -Σ [t·log(y+δ) + (1-t)·log(1-y+δ)] with y from the feed forward "

@@ -7,7 +7,7 @@ import pytest
 from autograder.checks import Mistake, expect, expect_close, expect_shape, expect_unchanged
 from autograder.sandbox.errors import RaisedError
 
-pytestmark = pytest.mark.cell("test_XORNet_predict")
+pytestmark = [pytest.mark.cell("test_XORNet_predict"), pytest.mark.isolated]
 
 Y_HINT = "y is the output of the feed forward with the parameters in self.params"
 

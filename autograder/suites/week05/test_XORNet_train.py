@@ -13,7 +13,7 @@ import pytest
 from autograder.checks import ATOL, RTOL, Mistake, expect, expect_close, expect_shape
 from solutions import week05 as ref
 
-pytestmark = pytest.mark.cell("test_XORNet_train")
+pytestmark = [pytest.mark.cell("test_XORNet_train"), pytest.mark.isolated]
 
 ORDER = ("W2", "b2", "W3", "b3")
 UPDATE = ("param -= learning_rate * numerical_derivative(f, param) for W2, b2, W3, b3 in that order, "

@@ -11,7 +11,7 @@ import pytest
 from autograder.checks import diagnose, expect, expect_unchanged
 from solutions import week06 as ref
 
-pytestmark = pytest.mark.cell("test_gradient_check")
+pytestmark = [pytest.mark.cell("test_gradient_check"), pytest.mark.isolated]
 
 PASS_BELOW = 1e-4  # exact gradients on these networks stay far below
 RTOL = 1e-4  # the same computation on both sides; room for last-digit rounding

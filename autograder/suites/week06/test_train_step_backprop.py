@@ -11,7 +11,7 @@ import pytest
 from autograder.checks import diagnose, expect, expect_unchanged
 from solutions import week06 as ref
 
-pytestmark = pytest.mark.cell("test_train_step_backprop")
+pytestmark = [pytest.mark.cell("test_train_step_backprop"), pytest.mark.isolated]
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_T = np.array([[0.0], [1.0], [1.0], [0.0]])

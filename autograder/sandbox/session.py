@@ -1,0 +1,64 @@
+"""The grader's side of one session: requests out, validated replies in, CPU time read from the kernel."""
+
+import time
+
+from . import confine, protocol
+from .errors import BadReply, Crashed, TimedOut
+
+
+class Session:
+    """One forked process of the sandbox, which ran the notebook's cells and answers calls.
+
+    ``generation`` numbers the sessions of a submission; a handle of one
+    session is refused by any other.
+    """
+
+    def __init__(self, sock, pid: int, generation: int, sandbox_root: int):
+        self.sock, self.pid, self.generation = sock, pid, generation
+        self.sandbox_root = sandbox_root  # host PID of the sandbox's first process
+        self.sent = 0  # request counter: each reply must echo its request's number
+        self._host_pid = None
+
+    @property
+    def open(self) -> bool:
+        return self.sock is not None
+
+    def exchange(self, request: dict, deadline: float, what: str, on_progress=None) -> dict:
+        """Send ``request`` and wait for its reply until ``deadline``.
+
+        Raises :class:`TimedOut`, :class:`Crashed` or :class:`BadReply` (and
+        the session is closed: the zygote kills it before the next one)."""
+        if not self.open:
+            raise Crashed(f"{what}: the notebook's process is gone")
+        self.sent += 1
+        request = {**request, "id": self.sent}
+        fd = self.sock.fileno()
+        try:
+            protocol.send(fd, request)
+            reply = protocol.read_reply(fd, deadline, on_progress)
+            if reply.get("id") != self.sent:
+                raise BadReply(f"{what}: the notebook's code wrote into the grader's channel")
+        except (TimedOut, Crashed, BadReply):
+            self.close()
+            raise
+        except OSError:
+            self.close()
+            raise Crashed("the student process ended unexpectedly") from None
+        return reply
+
+    def cpu_ns(self) -> int:
+        """CPU time this session (its threads and live children) used so far, from the kernel."""
+        if self._host_pid is None:
+            self._host_pid = confine.host_pid(self.sandbox_root, self.pid)
+            if self._host_pid is None:
+                raise Crashed("the notebook's process is gone")
+        return confine.cpu_ns(self._host_pid)
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
+def remaining(deadline: float) -> float:
+    return deadline - time.monotonic()
