@@ -11,6 +11,7 @@ the course runs the kit's example semester around today
 
 import csv
 import datetime as dt
+import os
 import shutil
 import sqlite3
 import zipfile
@@ -27,6 +28,7 @@ from autograder.course.nbgrader_cli import nbgrader
 from autograder.simulation import classroom, cohort
 from autograder.staff import exchange
 from autograder.staff.grade import Busy, grade_lock, grade_week
+from autograder.staff.grade import grade_one as _real_grade_one
 from autograder.staff.release import GateFailed, release_week
 from autograder.staff.gradebook import cell_scores, submissions
 
@@ -194,3 +196,30 @@ def _assert_no_hidden_test_text(text):
     suite_lines = {line.strip() for path in weeks.week(WEEK).suite_dir.glob("*.py")
                    for line in path.read_text().splitlines() if len(line.strip()) > 24}
     assert not [line for line in suite_lines if line in text]
+
+
+def test_a_grading_worker_that_dies_costs_only_its_submission(graded, monkeypatch):
+    """The worker grading one submission dies (as the OS kills one out of memory): the pool is
+    rebuilt, everyone else is graded and gets feedback, and that student has an error line."""
+    from autograder.staff import grade as staff_grade
+
+    folder, _, _, collected, late, _ = graded
+    monkeypatch.setattr(staff_grade, "grade_one", _dies_grading)
+    monkeypatch.setitem(DYING, "student", late)
+    run = grade_week(folder, WEEK, jobs=2, force=True, progress=False)
+    assert set(run.errors) == {late} and "worker died" in run.errors[late]
+    assert sorted(run.graded) == sorted(s for s in collected if s != late)
+    for student in run.graded:
+        assert (folder.feedback(student, WEEK) / "summary.txt").exists()
+    report = (folder.reports / f"{WEEK}-report.html").read_text(encoding="utf-8")
+    assert late in report and "worker died" in report
+
+
+DYING = {"student": None}  # whose grading worker _dies_grading kills
+
+
+def _dies_grading(student, *args):
+    """grade_one, except that the worker grading DYING["student"] dies (module level: the pool pickles it)."""
+    if student == DYING["student"]:
+        os._exit(9)
+    return _real_grade_one(student, *args)

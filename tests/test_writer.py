@@ -125,7 +125,7 @@ def course_with_alice(tmp_path, reference_release):
 
 def test_each_submission_is_sanitised_and_graded_once(course_with_alice, monkeypatch):
     folder = course_with_alice
-    grade_one(str(folder.root), WEEK, "alice", limits_for(folder.config))  # the worker's part
+    grade_one("alice", str(folder.root), WEEK, limits_for(folder.config))  # the worker's part
     ran = []
     monkeypatch.setattr(OverwriteCells, "preprocess", lambda self, nb, res: (ran.append("sanitised"), (nb, res))[1])
     monkeypatch.setattr(GradeWithHiddenSuites, "preprocess", lambda *a: ran.append("graded"))
@@ -136,7 +136,7 @@ def test_each_submission_is_sanitised_and_graded_once(course_with_alice, monkeyp
 
 def test_a_file_changed_since_the_worker_read_it_is_sanitised_and_graded_by_the_writer(course_with_alice):
     folder = course_with_alice
-    grade_one(str(folder.root), WEEK, "alice", limits_for(folder.config))
+    grade_one("alice", str(folder.root), WEEK, limits_for(folder.config))
     path = folder.submitted("alice", WEEK) / "activations.ipynb"
     nb = nbformat.read(path, as_version=4)
     solution_cells(nb)["relu"].source = "def relu(x):\n    return x\n"

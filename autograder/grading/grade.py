@@ -6,7 +6,10 @@ workers and the ``grade-notebook`` command all call :func:`grade_notebook`,
 so they cannot disagree.
 
 A test cell's score is its points times the fraction of its hidden tests
-that passed (partial credit), rounded to 1/100 point.
+that passed (partial credit), rounded to 1/100 point, except that checks of
+secondary properties (``pytest.mark.side``: dtype, inputs kept,
+vectorised...) count as passed only when every value check of the cell
+passed: an answer that computes nothing right earns nothing.
 """
 
 import ast
@@ -125,8 +128,10 @@ def _score_cells(week, outcomes):
         mine = [o for o in outcomes if o.cell == test_cell.grade_id]
         if not mine:
             raise SuiteProblem(f"no hidden test is marked for cell {test_cell.grade_id}")
+        values_right = all(o.passed for o in mine if not o.side)
         passed = sum(o.passed for o in mine)
-        score = round(test_cell.points * passed / len(mine), 2)
+        paid = sum(o.passed and (values_right or not o.side) for o in mine)
+        score = round(test_cell.points * paid / len(mine), 2)
         messages = list(dict.fromkeys(o.message for o in mine if not o.passed))
         results.append(CellResult(test_cell.grade_id, score, test_cell.points,
                                   passed, len(mine) - passed, messages))

@@ -1,15 +1,63 @@
-"""The process pool that grades in parallel (the class's submissions, the gate's catalogue).
+"""The worker processes that grade in parallel (a class's submissions, the gate's catalogue).
 
 Workers are forked where the platform can: they start with the grading
-stack already imported, here, once.
+stack already imported, here, once. Each lives under an address-space
+limit (:data:`WORKER_MEMORY`), so a runaway grading job ends its own
+worker rather than the machine. :func:`each` survives a worker that dies:
+the pool is rebuilt and the other items run again; an item that breaks
+two pools is run alone, and reported as an error if it breaks that one too.
 """
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+import resource
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+
+WORKER_MEMORY = 6 * 1024**3  # address space of one grading worker (its students' sandboxes have 2 GiB)
+SUSPECT_AFTER = 2  # pools an item was in when they broke before it runs alone
 
 
-def forked_pool(jobs: int | None = None) -> ProcessPoolExecutor:
-    """A pool of ``jobs`` worker processes (default: one per core)."""
+def forked_pool(jobs: int | None = None, memory_bytes: int | None = WORKER_MEMORY) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` worker processes (default: one per core), each under ``memory_bytes``."""
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(max(1, jobs or os.cpu_count() or 1), mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(max(1, jobs or os.cpu_count() or 1), mp_context=multiprocessing.get_context(method),
+                               initializer=_limit_memory, initargs=(memory_bytes,))
+
+
+def each(fn, items, *args, jobs: int | None = None, memory_bytes: int | None = WORKER_MEMORY):
+    """``fn(item, *args)`` for every item in worker processes; yields ``(item, value, error)``
+    as each finishes (``error`` is '' or what went wrong, instructor-facing)."""
+    pending, tries, alone = list(items), {}, []
+    while pending:
+        broken = []
+        with forked_pool(jobs, memory_bytes) as pool:
+            futures = {pool.submit(fn, item, *args): item for item in pending}
+            for future in as_completed(futures):
+                item = futures[future]
+                try:
+                    yield item, future.result(), ""
+                except BrokenProcessPool:
+                    broken.append(item)
+                except Exception as exc:  # a failure inside fn: reported, the others go on
+                    yield item, None, f"{type(exc).__name__}: {str(exc)[:300]}"
+        pending = []
+        for item in broken:
+            tries[item] = tries.get(item, 0) + 1
+            (alone if tries[item] >= SUSPECT_AFTER else pending).append(item)
+    for item in alone:
+        with forked_pool(1, memory_bytes) as pool:
+            try:
+                yield item, pool.submit(fn, item, *args).result(), ""
+            except BrokenProcessPool:
+                yield item, None, ("its grading worker died (out of memory, or killed); every other "
+                                   "submission was graded")
+            except Exception as exc:
+                yield item, None, f"{type(exc).__name__}: {str(exc)[:300]}"
+
+
+def _limit_memory(memory_bytes):
+    if memory_bytes:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

@@ -35,6 +35,7 @@ class Outcome:
     cell: str
     passed: bool
     message: str = ""
+    side: bool = False  # a secondary property: pays only when the cell's value checks all pass
 
 
 class _KitPlugin:
@@ -81,7 +82,8 @@ class _KitPlugin:
         test_id = _test_id(item)
         if call.when == "call" or (call.excinfo is not None and test_id not in self.outcomes):
             self.outcomes[test_id] = Outcome(test_id, marker.args[0], call.excinfo is None,
-                                             self._message(item, call.excinfo))
+                                             self._message(item, call.excinfo),
+                                             item.get_closest_marker("side") is not None)
 
     def _message(self, item, excinfo):
         if excinfo is None:

@@ -23,7 +23,7 @@ def _feedback_api(root):
     return api(folder, folder.config)
 
 
-def generate_feedback(root, week_id, student):
+def generate_feedback(student, root, week_id):
     """``nbgrader generate_feedback`` for one student (only reads the gradebook); '' or the error."""
     nbgrader_api = _feedback_api(str(root))
     with captured_only(nbgrader_api.log):

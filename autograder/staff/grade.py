@@ -4,7 +4,8 @@
    (autograded, stored, and not handed in again since), unless ``force``;
 2. grade: ``jobs`` worker processes run :func:`autograder.grading.grade.grade_notebook`
    (each student's code in its own sandbox process) and keep each result
-   on disk (:mod:`autograder.grading.store`);
+   on disk (:mod:`autograder.grading.store`); a worker that dies costs only
+   the submission it held (:func:`autograder.grading.pool.each`);
 3. store: as each result arrives, the one writer (:mod:`autograder.staff.writer`,
    in this process) runs nbgrader's autograde pipeline for that student,
    so the SQLite gradebook has a single writer;
@@ -18,7 +19,6 @@ submission. The run is resumable: stopping it loses at most the
 submissions in flight.
 """
 
-import concurrent.futures
 import dataclasses
 import fcntl
 import os
@@ -33,7 +33,7 @@ from ..course.folder import CourseFolder
 from ..course.weeks import week as find_week
 from ..errors import KitError
 from ..grading import grade, store
-from ..grading.pool import forked_pool
+from ..grading import pool
 
 tqdm.monitor_interval = 0  # no monitor thread in the process the workers are forked from
 
@@ -79,26 +79,24 @@ def grade_week(folder, week_id, jobs=None, force=False, progress=True, feedback=
         limits = limits_for(folder.config)
         writer = Writer(folder, week_id) if todo else None
         started = time.monotonic()
-        with forked_pool(jobs) as pool:
-            futures = [pool.submit(grade_one, str(folder.root), week_id, s, limits) for s in todo]
-            bar = tqdm(total=len(todo), desc=f"grading {week_id}", unit="nb", disable=not (progress and todo),
-                       file=sys.stderr, dynamic_ncols=True)
-            with bar:
-                for future in concurrent.futures.as_completed(futures):
-                    student, error = _outcome(future, futures, todo)
-                    stored_error = writer.store(student)
-                    if error or stored_error:
-                        run.errors[student] = error or stored_error
-                        _note_error(folder, week_id, student, run.errors[student])
-                    else:
-                        run.graded.append(student)
-                    bar.set_postfix(errors=len(run.errors), refresh=False)
-                    bar.update()
-            run.seconds["grading"] = time.monotonic() - started
-            if feedback and run.graded:
-                started = time.monotonic()
-                _feedback(folder, week_id, run, pool, progress)
-                run.seconds["feedback"] = time.monotonic() - started
+        bar = tqdm(total=len(todo), desc=f"grading {week_id}", unit="nb", disable=not (progress and todo),
+                   file=sys.stderr, dynamic_ncols=True)
+        with bar:
+            for student, error, failure in pool.each(grade_one, todo, str(folder.root), week_id, limits, jobs=jobs):
+                # a submission whose worker failed is not graded again here, in the writer's process
+                error = error or (f"grading failed: {failure}" if failure else "") or writer.store(student)
+                if error:
+                    run.errors[student] = error
+                    _note_error(folder, week_id, student, error)
+                else:
+                    run.graded.append(student)
+                bar.set_postfix(errors=len(run.errors), refresh=False)
+                bar.update()
+        run.seconds["grading"] = time.monotonic() - started
+        if feedback and run.graded:
+            started = time.monotonic()
+            _feedback(folder, week_id, run, jobs, progress)
+            run.seconds["feedback"] = time.monotonic() - started
         run.graded.sort()
         if reports:
             from . import class_report, exports
@@ -110,11 +108,11 @@ def grade_week(folder, week_id, jobs=None, force=False, progress=True, feedback=
     return run
 
 
-def grade_one(root, week_id, student, limits):
+def grade_one(student, root, week_id, limits):
     """Worker: grade one submission with the kit's one scoring function; keep the result.
 
-    Returns ``(student, error)``; ``error`` is '' unless grading itself
-    failed (a notebook that cannot be read is a 0 with a reason, not an error).
+    Returns '' or, when grading itself failed, the error (a notebook that
+    cannot be read is a 0 with a reason, not an error).
     """
     folder = CourseFolder(root)
     week = find_week(week_id)
@@ -136,7 +134,7 @@ def grade_one(root, week_id, student, limits):
         stored.error = f"grading failed: {type(exc).__name__}: {str(exc)[:300]}"
     stored.seconds = time.monotonic() - started
     store.save(folder.results(week_id), student, stored)
-    return student, stored.error
+    return stored.error
 
 
 def is_done(folder, week_id, student):
@@ -150,17 +148,15 @@ def is_done(folder, week_id, student):
     return handed_in is None or (graded is not None and handed_in <= graded)
 
 
-def _feedback(folder, week_id, run, pool, progress):
+def _feedback(folder, week_id, run, jobs, progress):
     from . import feedback
 
-    futures = {pool.submit(feedback.generate_feedback, str(folder.root), week_id, s): s for s in run.graded}
-    with tqdm(total=len(futures), desc=f"feedback {week_id}", unit="nb", disable=not progress,
+    with tqdm(total=len(run.graded), desc=f"feedback {week_id}", unit="nb", disable=not progress,
               file=sys.stderr, dynamic_ncols=True) as bar:
-        for future in concurrent.futures.as_completed(futures):
-            student = futures[future]
-            error = future.result()
-            if error:
-                run.errors[student] = f"feedback: {error}"
+        for student, error, failure in pool.each(feedback.generate_feedback, run.graded, str(folder.root),
+                                                 week_id, jobs=jobs):
+            if error or failure:
+                run.errors[student] = f"feedback: {error or failure}"
             else:
                 feedback.write_summary(folder, week_id, student)
             bar.update()
@@ -173,14 +169,6 @@ def _require_released(folder, week_id):
         except MissingEntry:
             raise NotReleased(f"{week_id} is not in this course's gradebook: release it first "
                               f"(dlkit release {week_id})") from None
-
-
-def _outcome(future, futures, todo):
-    """``(student, error)`` of a grading future, also when the worker itself died."""
-    try:
-        return future.result()
-    except Exception as exc:  # e.g. a worker killed by the OS: the writer grades it itself
-        return todo[futures.index(future)], f"grading worker failed: {type(exc).__name__}: {exc}"
 
 
 def _note_error(folder, week_id, student, error):
