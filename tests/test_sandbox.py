@@ -218,3 +218,22 @@ def test_a_function_that_hangs_is_not_waited_for_twice(tmp_path):
             p.call("slow")
         assert time.monotonic() - started < 0.5
         assert p.call("ok") == 1
+
+
+def test_a_warm_sandbox_serves_the_next_submission_with_nothing_of_the_last(tmp_path):
+    from autograder.sandbox import warm
+
+    first, second = tmp_path / "alice", tmp_path / "bob"
+    first.mkdir()
+    second.mkdir()
+    (first / "alice.txt").write_text("mine")
+    (second / "bob.txt").write_text("mine")
+    writes = ("import os\ndef leave():\n    open('left.txt', 'w').write('x')\n    open('/tmp/left.txt', 'w').write('x')\n"
+              "    return sorted(os.listdir('.'))\n")
+    looks = "import os\ndef look():\n    return [sorted(os.listdir('.')), os.path.exists('/tmp/left.txt')]\n"
+    sandbox = warm.sandbox_for(QUICK, [first / "alice.txt"])
+    with StudentProcess([{"name": "c", "source": writes}], limits=QUICK, zygote=sandbox) as p:
+        assert p.call("leave") == ["alice.txt", "left.txt"]
+    assert warm.sandbox_for(QUICK, [second / "bob.txt"]) is sandbox  # the same, warm
+    with StudentProcess([{"name": "c", "source": looks}], limits=QUICK, zygote=sandbox) as p:
+        assert p.call("look") == [["bob.txt"], False]

@@ -13,8 +13,6 @@ passed: an answer that computes nothing right earns nothing.
 """
 
 import ast
-import shutil
-import tempfile
 from pathlib import Path
 
 import nbformat
@@ -23,6 +21,7 @@ from ..course import cells, weeks
 from ..course.weeks import Week
 from ..errors import NotInstructor, SuiteProblem
 from ..sandbox.limits import Limits
+from ..sandbox import warm
 from ..sandbox.process import StudentProcess
 from ..sandbox.worker import PRELOADABLE
 from . import redact, runner, sanitize
@@ -54,11 +53,11 @@ def grade_notebook(nb, assignment: str, student: str = "student", workdir=None,
             return zero_result(week, student, reason)
 
     code = cells.student_code(nb)
-    with tempfile.TemporaryDirectory(prefix="dlkit-") as scratch:
-        workspace = _workspace(week, workdir, Path(scratch))
-        with StudentProcess(code, workspace, limits, scrub=redact.for_week(week).scrub,
-                            preload=_preload(code)) as process:
-            outcomes = runner.run_suite(process, assignment, student, get_secret())
+    # the submission's files, then the week's shipped files (lecture_lib.py...) over them, as
+    # nbgrader autograde does; the student's code never runs in, or writes to, a course folder
+    sandbox = warm.sandbox_for(limits, submission_files(workdir) + week.shipped_files(), _preload(code))
+    with StudentProcess(code, limits=limits, scrub=redact.for_week(week).scrub, zygote=sandbox) as process:
+        outcomes = runner.run_suite(process, assignment, student, get_secret())
     return NotebookResult(assignment, student, _score_cells(week, outcomes.values()))
 
 
@@ -70,20 +69,6 @@ def read_submission(path, week: Week, student: str, config=None) -> tuple:
         return sanitize.sanitize(cells.read(path), week, student, config), None
     except (cells.UnreadableNotebook, sanitize.DamagedNotebook) as exc:
         return None, str(exc)
-
-
-def _workspace(week, submission_dir, scratch):
-    """A scratch folder for the student process: the submission's files,
-    then the week's shipped files (``lecture_lib.py``...) over them, as
-    ``nbgrader autograde`` does. The student's code never runs in, or
-    writes to, a course folder."""
-    workspace = scratch / "work"
-    workspace.mkdir()
-    for item in submission_files(submission_dir):
-        shutil.copy(item, workspace / item.name)
-    for item in week.shipped_files():
-        shutil.copy(item, workspace / item.name)
-    return workspace
 
 
 def submission_files(submission_dir) -> list[Path]:

@@ -54,14 +54,18 @@ class StudentProcess:
     (the sandbox's working directory). ``scrub`` turns any text that came
     from the student's process into what may be shown to the student
     (the grader removes hidden material with it). ``preload``: modules the
-    zygote imports once for all sessions.
+    zygote imports once for all sessions. ``zygote``: a running sandbox
+    (:mod:`autograder.sandbox.warm`) already loaded with this submission's
+    files, used instead of starting one in ``workdir``, and left running.
     """
 
-    def __init__(self, cells, workdir, limits: Limits = Limits(), scrub=None, preload=()):
-        self.cells, self.workdir, self.limits = cells, Path(workdir), limits
+    def __init__(self, cells, workdir=None, limits: Limits = Limits(), scrub=None, preload=(), zygote=None):
+        self.cells, self.limits = cells, limits
+        self.workdir = Path(workdir) if workdir is not None else None
         self.scrub = scrub or (lambda text: text)
         self.preload = preload
-        self.zygote = None
+        self.shared_zygote = zygote is not None
+        self.zygote = zygote
         self.session = None
         self.generation = 0
         self.restarts = 0
@@ -71,6 +75,7 @@ class StudentProcess:
         self.skipped = {}  # cell index -> statement indices that hung or crashed
         self.startup_problems = {}  # (cell index, statement) -> student-facing description
         self.poisoned = {}  # call target -> the exception it caused: not called again
+        self.looked_up = {}  # name -> lookup(name), for the current session
 
     # -- life cycle -----------------------------------------------------
     def __enter__(self):
@@ -80,6 +85,9 @@ class StudentProcess:
         self.close()
 
     def close(self) -> None:
+        if self.shared_zygote:
+            self._end_session()  # the zygote cleans up after it, for the next submission
+            return
         if self.session is not None:
             self.session.close()
             self.session = None
@@ -107,18 +115,25 @@ class StudentProcess:
             if self.restarts > self.limits.restarts:
                 raise Crashed("grading stopped calling this notebook's code after it "
                               "crashed or hung several times")
-            session = self._new_session()
+            try:
+                session = self._new_session()
+            except (Crashed, TimedOut):  # the sandbox died (a session killed it): start it again
+                self.zygote.close()
+                self.restarts += 1
+                continue
             if self._run_cells(session):
                 self.session = session
+                self.looked_up = {}
                 return
             self.restarts += 1
 
     def _new_session(self):
-        if self.zygote is None or not self.zygote.alive:
-            if self.zygote is not None:
+        if self.zygote is None:
+            self.zygote = Zygote(self.workdir, self.limits, self.preload)
+        if not self.zygote.alive:
+            if self.zygote.proc is not None:
                 self.zygote.close()
                 self.restarts += 1  # the sandbox itself died: a fresh start
-            self.zygote = Zygote(self.workdir, self.limits, self.preload)
             self.zygote.start()
         sock, pid = self.zygote.new_session(self._deadline(self.limits.cell_seconds))
         self.generation += 1
@@ -134,8 +149,7 @@ class StudentProcess:
                 try:
                     ended = self.zygote.end_session(time.monotonic() + self.limits.start_seconds)
                 except (Crashed, TimedOut):
-                    self.zygote.close()
-                    self.zygote = None
+                    self.zygote.close()  # started again for the next session
         return ended
 
     def _run_cells(self, session):
@@ -194,26 +208,35 @@ class StudentProcess:
             return TimedOut(f"{what} did not finish within {seconds:g} s and was stopped "
                             "(an endless loop, or far too much work?)")
         if isinstance(exc, Crashed):
-            ended = self._end_session() if self.session is not None else self._last_end()
-            return Crashed(f"{what} stopped the notebook's process ({_death(ended)})")
+            return Crashed(f"{what} stopped the notebook's process ({_death(self._last_end())})")
         return exc
 
     def _last_end(self):
+        """How the session that just died ended, from the zygote; None if the sandbox died too."""
         if self.zygote is None or not self.zygote.alive:
             return None
         try:
             return self.zygote.end_session(time.monotonic() + self.limits.start_seconds)
         except (Crashed, TimedOut):
+            self.zygote.close()
             return None
 
     # -- requests -------------------------------------------------------
-    def request(self, request: dict, what: str, seconds: float | None = None) -> dict:
+    def request(self, request: dict, what: str, seconds: float | None = None, again: bool = True) -> dict:
         self.ensure_started()
         seconds = seconds or self.limits.call_seconds
         try:
             reply = self.session.exchange(request, self._deadline(seconds), what)
         except (TimedOut, Crashed, BadReply) as exc:
             self.session = None
+            if isinstance(exc, Crashed):
+                ended = self._last_end()
+                if ended is None and again:
+                    # the whole sandbox had died, from something an earlier call did: this
+                    # request gets one fresh start (if it is the culprit, it fails there too)
+                    self.restarts += 1
+                    return self.request(request, what, seconds, again=False)
+                raise Crashed(f"{what} stopped the notebook's process ({_death(ended)})") from None
             raise self._explain(exc, what, seconds) from None
         if not reply.get("ok"):
             error = self._scrubbed_error(reply.get("error"), None)
@@ -221,8 +244,12 @@ class StudentProcess:
         return reply
 
     def lookup(self, name: str) -> dict:
-        """``{"defined", "callable", "is_class", "parameters"}`` of a name."""
-        return self.request({"op": "lookup", "name": name}, f"looking up {name}")
+        """``{"defined", "callable", "is_class", "parameters"}`` of a name (asked once per session:
+        a name the notebook defines stays defined)."""
+        self.ensure_started()
+        if name not in self.looked_up:
+            self.looked_up[name] = self.request({"op": "lookup", "name": name}, f"looking up {name}")
+        return self.looked_up[name]
 
     def require(self, name: str) -> dict:
         """Raise :class:`NotDefined` (with the cell's own error) unless ``name`` is callable."""

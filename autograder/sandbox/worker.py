@@ -4,9 +4,11 @@ This file runs *inside* the sandbox, started as a script
 (``python -I worker.py CONTROL_FD [--confined]``), so it imports nothing from
 the kit: only the standard library and numpy.
 
-* The **zygote** never runs student code. It imports numpy (and
-  matplotlib, which notebooks import), takes a snapshot of the workspace,
-  and waits for the grader on its control socket. For each ``session``
+* The **zygote** never runs student code. It imports numpy (and modules
+  the notebook imports, from an allow-list), takes a snapshot of the
+  workspace, and waits for the grader on its control socket; one zygote
+  serves one submission after another (``load``: the next one's files).
+  For each ``session``
   request it first ends everything the last session left (every other
   process in the sandbox, files in ``/tmp`` and the workspace, System V
   IPC objects), then forks a child and hands the grader that child's end
@@ -19,8 +21,8 @@ the kit: only the standard library and numpy.
 
 Only plain data crosses the sockets: None, bools, ints, floats, strings,
 lists, tuples, str-keyed dicts and numpy arrays/scalars of bool, integer or
-float dtype (arrays as ``.npy`` bytes, written and read with
-``allow_pickle=False``). Any other object a student function returns stays
+float dtype (an array as its dtype, its shape and its raw bytes, base64:
+nothing is unpickled or parsed as code). Any other object a student function returns stays
 in the session, in a table of handles, and the grader gets
 ``{"__handle__": id}``. Frames are length-prefixed JSON; the student's own
 prints go to ``/dev/null``, so they cannot forge a frame by printing.
@@ -31,7 +33,6 @@ import base64
 import contextlib
 import ctypes
 import inspect
-import io
 import json
 import os
 import resource
@@ -67,9 +68,12 @@ def encode(value, handles=None):
             raise TypeError(f"an array of dtype {value.dtype} cannot be graded")
         if value.size > MAX_ITEMS:  # e.g. a broadcast view of 10^10 elements
             raise TypeError(f"an array of {value.size} elements is far larger than any answer")
-        buf = io.BytesIO()
-        np.save(buf, np.asarray(value), allow_pickle=False)
-        return {"__ndarray__": base64.b64encode(buf.getvalue()).decode("ascii")}
+        # a column-major array (a transposed matrix) stays column-major on the other side
+        fortran = value.ndim > 1 and value.flags.f_contiguous and not value.flags.c_contiguous
+        array = np.asfortranarray(value) if fortran else np.ascontiguousarray(value)
+        raw = array.T.data if fortran else array.data
+        return {"__ndarray__": base64.b64encode(raw).decode("ascii"), "dtype": array.dtype.str,
+                "shape": list(array.shape), "order": "F" if fortran else "C"}
     if isinstance(value, np.generic):
         if value.dtype.kind not in PLAIN_KINDS:
             raise TypeError(f"a numpy scalar of dtype {value.dtype} cannot be graded")
@@ -94,8 +98,8 @@ def decode(data, resolve=None):
     if not isinstance(data, dict):
         return data
     if "__ndarray__" in data:
-        raw = base64.b64decode(data["__ndarray__"], validate=True)
-        return load_array(raw)
+        return load_array(base64.b64decode(data["__ndarray__"], validate=True), data["dtype"], data["shape"],
+                          data.get("order") == "F")
     if "__npscalar__" in data:
         dtype = np.dtype(data["__npscalar__"])
         if dtype.kind not in PLAIN_KINDS:
@@ -110,18 +114,19 @@ def decode(data, resolve=None):
     raise TypeError(f"unexpected object in a reply: {sorted(data)[:3]}")
 
 
-def load_array(raw):
-    """An ``.npy`` payload as an array, its header checked before any data is read."""
-    stream = io.BytesIO(raw)
-    major, _ = np.lib.format.read_magic(stream)
-    read_header = np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
-    shape, _, dtype = read_header(stream)
-    if dtype.kind not in PLAIN_KINDS or dtype.hasobject:
+def load_array(raw, dtype, shape, fortran=False):
+    """An array from its raw bytes (C order, or Fortran order), its dtype (a plain kind only)
+    and shape checked first."""
+    dtype = np.dtype(str(dtype))
+    if dtype.kind not in PLAIN_KINDS or dtype.hasobject or dtype.fields or dtype.subdtype:
         raise TypeError(f"an array of dtype {dtype}")
-    if int(np.prod(shape, dtype=np.float64)) > MAX_ITEMS:
+    shape = tuple(int(n) for n in shape)
+    if any(n < 0 for n in shape) or int(np.prod(shape, dtype=np.float64)) > MAX_ITEMS:
         raise TypeError(f"an array of shape {shape}")
-    stream.seek(0)
-    return np.load(stream, allow_pickle=False)
+    if len(raw) != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
+        raise TypeError("an array whose bytes do not fit its shape")
+    flat = np.frombuffer(raw, dtype=dtype)
+    return flat.reshape(shape[::-1]).T.copy(order="F") if fortran else flat.reshape(shape).copy()
 
 
 # ---------------------------------------- generated inputs and output digests
@@ -419,7 +424,17 @@ class Zygote:
                 self.end_session()
                 return
             request = json.loads(message)
-            if request.get("op") == "session":
+            if request.get("op") == "load":
+                # the grader put the next submission's files in the workspace, the last
+                # session being over: they are what each new session starts from
+                self.end_session()
+                self.snapshot = _read_tree(self.workspace)
+                for name in request.get("preload", []):
+                    if name in PRELOADABLE:
+                        with contextlib.suppress(Exception):
+                            __import__(name)
+                self.control.send(json.dumps({"loaded": len(self.snapshot)}).encode())
+            elif request.get("op") == "session":
                 self.end_session()
                 theirs, ours = socket.socketpair()
                 pid = os.fork()

@@ -11,6 +11,7 @@ request is answered with the new session's PID (in the sandbox) and, by
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -25,15 +26,30 @@ WORKER = Path(__file__).with_name("worker.py")
 
 
 class Zygote:
-    """One submission's sandbox: a zygote process that forks sessions on request."""
+    """A sandbox: a zygote process that forks sessions on request, for one submission at a time."""
 
     def __init__(self, workspace: Path, limits: Limits, preload=()):
         self.workspace, self.limits, self.preload = Path(workspace), limits, tuple(preload)
         self.proc = None
         self.control = None
         self.cap = None
+        self.sources = None  # the files the current submission's sessions start from (see load)
+
+    def load(self, sources, preload=()) -> None:
+        """Make ``sources`` (files, copied in name order; a later one replaces an earlier one of
+        the same name) the workspace every new session starts from, the last session ended."""
+        self.sources = [Path(p) for p in sources]
+        if self.alive:
+            self.end_session(time.monotonic() + self.limits.start_seconds)
+        _fill(self.workspace, self.sources)
+        if self.alive:
+            self._ask({"op": "load", "preload": list(preload)}, time.monotonic() + self.limits.start_seconds)
+        else:
+            self.preload = tuple(preload)
 
     def start(self) -> None:
+        if self.sources is not None:  # a sandbox that died: its last session may have changed the files
+            _fill(self.workspace, self.sources)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         limits = self.limits
         self.cap = confine.ProcessGroupCap(limits.processes)
@@ -99,6 +115,18 @@ class Zygote:
         if self.cap is not None:
             self.cap.close()
             self.cap = None
+
+
+def _fill(workspace, sources):
+    """``workspace`` emptied (links are removed, never followed), then ``sources`` copied in."""
+    workspace.mkdir(parents=True, exist_ok=True)
+    for entry in workspace.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    for source in sources:
+        shutil.copy(source, workspace / source.name)
 
 
 def sandbox_environment() -> dict:

@@ -295,9 +295,11 @@ MORE_ATTACKS = [
            loses_only="sigmoid"),
     Attack("sleeps_when_called", "hang", "sigmoid sleeps when called",
            replacing(("sigmoid", "import time\ndef sigmoid(x):\n    time.sleep(3600)\n")), loses_only="sigmoid"),
-    Attack("kills_its_sandbox", "crash", "relu kills every process it can see, its sandbox's own included",
-           in_relu("import os, signal\ndef relu(x):\n    for p in range(1, 400):\n        try:\n"
-                   "            os.kill(p, signal.SIGKILL)\n        except OSError:\n            pass\n"),
+    Attack("kills_its_sandbox", "crash", "relu kills every process it can see but itself, its sandbox's own included",
+           in_relu("import os, signal\ndef relu(x):\n    for p in os.listdir('/proc'):\n"
+                   "        if p.isdigit() and int(p) != os.getpid():\n            try:\n"
+                   "                os.kill(int(p), signal.SIGKILL)\n            except OSError:\n"
+                   "                pass\n"),
            loses_only="relu"),
     Attack("huge_replies", "crash", "relu returns a list of 300,000 numbers, then a 20 MB string",
            in_relu("_calls = [0]\ndef relu(x):\n    _calls[0] += 1\n"

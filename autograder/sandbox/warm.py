@@ -1,0 +1,47 @@
+"""A warm sandbox per grading process, reused from one submission to the next.
+
+Starting a sandbox costs a Python start and a numpy import (0.2 s); its
+zygote never runs student code, so one can serve every submission a
+grading process grades: :func:`sandbox_for` loads the next submission's
+files into its workspace (:meth:`~autograder.sandbox.zygote.Zygote.load`)
+after the zygote has ended the last session and removed what it left.
+A forked process never uses its parent's sandbox.
+"""
+
+import atexit
+import multiprocessing.util
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .limits import Limits
+from .zygote import Zygote
+
+_sandboxes = {}  # (pid, limits) -> Zygote
+
+
+def sandbox_for(limits: Limits, sources, preload=()) -> Zygote:
+    """This process's sandbox for ``limits``, loaded with ``sources`` (the submission's files)."""
+    key = (os.getpid(), limits)
+    zygote = _sandboxes.get(key)
+    if zygote is None:
+        for old in [k for k in _sandboxes if k[0] != os.getpid()]:
+            del _sandboxes[old]  # a parent's, inherited by fork: not ours to use or to stop
+        workspace = Path(tempfile.mkdtemp(prefix="dlkit-sandbox-")) / "work"
+        zygote = _sandboxes[key] = Zygote(workspace, limits)
+    zygote.load(sources, preload)
+    return zygote
+
+
+def close_all() -> None:
+    for key, zygote in list(_sandboxes.items()):
+        if key[0] == os.getpid():
+            zygote.close()
+            shutil.rmtree(zygote.workspace.parent, ignore_errors=True)
+            del _sandboxes[key]
+
+
+atexit.register(close_all)
+# a pool worker ends without atexit: multiprocessing runs its finalizers instead
+multiprocessing.util.Finalize(None, close_all, exitpriority=10)
