@@ -1,15 +1,29 @@
-"""The release gate passes for every week, and fails when it should."""
+"""The release gate passes for every week, and fails when it should; the committed
+release/ is exactly the release the gate generated (nbgrader's, from source/)."""
 
+import filecmp
+
+import nbformat
 import pytest
 
 from autograder.authoring import catalogue, gate
 from autograder.authoring.catalogue import WrongAnswer
 
 
-def test_every_week_passes_its_gate(week):
-    report = gate.run_gate(week.id)
+def test_every_week_passes_its_gate_and_its_release_is_committed(week, tmp_path):
+    report = gate.run_gate(week.id, scratch=tmp_path)
     failing = [f"{c.name}: {c.detail}" for c in report.checks if not c.ok]
     assert report.ok, failing
+    generated, committed = report.release_dir, week.release_notebook.parent
+    assert sorted(p.name for p in generated.iterdir()) == sorted(p.name for p in committed.iterdir()), \
+        f"run `make release WEEK={week.id}`"
+    for path in generated.iterdir():
+        if path.suffix == ".ipynb":
+            fresh = nbformat.read(path, as_version=4)
+            stored = nbformat.read(committed / path.name, as_version=4)
+            assert fresh == stored, f"{week.id}/{path.name} is stale: run `make release WEEK={week.id}`"
+        else:
+            assert filecmp.cmp(path, committed / path.name, shallow=False), path.name
 
 
 def test_a_wrong_answer_that_loses_nothing_fails_the_gate(monkeypatch, week01):
@@ -52,3 +66,16 @@ def test_test_cells_belong_to_the_longest_matching_exercise(week01, grade_id, ex
 def test_catalogue_entries_name_existing_exercises(week):
     for answer in catalogue.load(week.id):
         assert answer.exercise in week.exercises, answer.id
+
+
+def test_feedback_quoting_a_hidden_suite_fails_the_gate(week01):
+    from autograder.grading.result import CellResult, NotebookResult
+
+    line = next(line.strip() for line in (week01.suite_dir / "test_sigmoid.py").read_text().splitlines()
+                if line.strip().startswith("expect_close("))
+    leaky = NotebookResult("week01", "gate", [CellResult("test_sigmoid", 0, 3, 0, 1, [f"wrong: {line}"])])
+    clean = NotebookResult("week01", "gate", [CellResult("test_sigmoid", 0, 3, 0, 1, ["sigmoid(0): wrong values"])])
+    for results, ok in (([clean], True), ([clean, leaky], False)):
+        report = gate.GateReport("week01")
+        gate._check_messages(report, week01, results)
+        assert report.ok is ok

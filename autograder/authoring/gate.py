@@ -3,8 +3,12 @@
 1. the reference (the source notebook, solutions in place) scores 100%;
 2. the blank release, as nbgrader generates it, scores 0 on every cell;
 3. every known-wrong answer of the catalogue loses points on its own
-   exercise and none on the others;
-4. the release holds no solution code, no hidden-test text and no marker.
+   exercise and none on the others, and what its feedback says quotes no
+   hidden test code;
+4. the release holds no solution code, no hidden-test text and no marker;
+5. each test cell of the release is the source's own, so the checksums
+   nbgrader stores match what students hand in (a cell that lost a hidden
+   section in the release makes nbgrader log it as tampered with).
 """
 
 import contextlib
@@ -84,8 +88,10 @@ def run_gate(week_id, jobs=None, scratch=None):
                        f"{result.score:g} / {result.max_score:g}" + _failures(result))
             report.add(f"catalogue has at least {MIN_CATALOGUE} known-wrong answers",
                        len(answers) >= MIN_CATALOGUE, f"{len(answers)} entries")
-            for answer, future in zip(answers, wrong):
-                _check_wrong_answer(report, week, answer, future.result())
+            results = [future.result() for future in wrong]
+            for answer, wrong_result in zip(answers, results):
+                _check_wrong_answer(report, week, answer, wrong_result)
+            _check_messages(report, week, results)
 
             release_dir = report.release_dir = generating.result()
             blank = grade.grade_notebook(release_dir / f"{week.notebook}.ipynb", week_id, GATE_STUDENT)
@@ -124,6 +130,24 @@ def _check_wrong_answer(report, week, answer, result):
     report.add(f"wrong answer '{answer.id}' loses points", lost > 0 and not collateral and own, detail)
 
 
+def _check_messages(report, week, results):
+    """What students read about the known-wrong answers: no line of the hidden suites, no
+    assert statement, no traceback."""
+    hidden = _suite_lines(week)
+    messages = [m for result in results for cell in result.cells for m in cell.messages]
+    quoted = sorted({line for m in messages for line in hidden if line in m}
+                    | {"a traceback or an assert" for m in messages if "Traceback" in m or "assert " in m})
+    report.add("feedback on the known-wrong answers quotes no hidden test code", not quoted,
+               "; ".join(quoted[:3]))
+
+
+def _suite_lines(week):
+    """Lines of the week's hidden suites long enough to betray them (imports and comments left out)."""
+    return {line.strip() for suite_file in week.suite_dir.rglob("*.py")
+            for line in suite_file.read_text(encoding="utf-8").splitlines()
+            if len(line.strip()) >= TEXT_MIN and not line.strip().startswith(("import ", "from ", "#"))}
+
+
 def _check_release_text(report, week, reference, release_dir):
     """Whole lines are compared (a docstring may say "returns param" while
     the solution says ``return param``); markers are searched anywhere."""
@@ -145,12 +169,17 @@ def _check_release_text(report, week, reference, release_dir):
     hidden = set()
     for cell in reference.cells:
         hidden |= _between(cell.source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
-    for suite_file in week.suite_dir.rglob("*.py"):
-        hidden |= {line.strip() for line in suite_file.read_text(encoding="utf-8").splitlines()
-                   if len(line.strip()) >= TEXT_MIN and not line.strip().startswith(("import ", "from ", "#"))}
+    hidden |= _suite_lines(week)
     hidden_hits = sorted(hidden & lines)
     report.add("release has no hidden test text", not hidden_hits and "BEGIN HIDDEN TESTS" not in text,
                "; ".join(hidden_hits[:3]))
+
+    released = nbformat.read(Path(release_dir) / f"{week.notebook}.ipynb", as_version=4)
+    shipped = {cells.grade_id(cell): cell.source for cell in released.cells if cells.is_test_cell(cell)}
+    differ = [cells.grade_id(cell) for cell in reference.cells
+              if cells.is_test_cell(cell) and shipped.get(cells.grade_id(cell)) != cell.source]
+    report.add("test cells ship as written (nbgrader's checksums match)", not differ,
+               "differ in the release: " + ", ".join(differ) if differ else "")
 
 
 def _between(source, begin, end):
