@@ -28,6 +28,7 @@ COMMANDS = {
     "collect": "autograder.staff.commands:collect",
     "grade": "autograder.staff.commands:grade",
     "report": "autograder.staff.commands:report",
+    "release-feedback": "autograder.staff.commands:release_feedback",
     "demo": "autograder.cli:demo",
     "bench": "autograder.cli:bench",
 }
@@ -52,14 +53,16 @@ def parser():
     commands.add_parser("sync-solutions", help="rewrite a week's solution cells from solutions/"
                         ).add_argument("week")
 
-    new = commands.add_parser("new-course", help="make a course folder (config, course table, sources)")
+    new = commands.add_parser("new-course", help="make a course folder (config and course table; "
+                                                 "each week's sources arrive when it is released)")
     new.add_argument("folder")
-    new.add_argument("--weeks", nargs="*", help="weeks whose sources to copy (default: all)")
 
     release = commands.add_parser("release", help="TA: release a week by its date (gate, generate, "
                                                   "gradebook due date, exchange, LMS zip)")
     _course_args(release)
-    release.add_argument("--force", action="store_true", help="release before the week's date (never skips the gate)")
+    release.add_argument("--force", action="store_true",
+                         help="release before the week's date (the date only: never the gate or the answer check)")
+    release.add_argument("--after-due", action="store_true", help="release although the week's due date has passed")
     release.add_argument("--today", help="pretend it is this date/time (ISO), for rehearsals")
 
     collect = commands.add_parser("collect", help="collect submissions into submitted/ (exchange or LMS download)")
@@ -75,6 +78,8 @@ def parser():
     grade_week.add_argument("--quiet", action="store_true", help="no progress bar")
 
     _course_args(commands.add_parser("report", help="rewrite the CSV exports and class report of a graded week"))
+    _course_args(commands.add_parser("release-feedback", help="put a graded week's feedback in the exchange "
+                                                              "for the students (nbgrader release_feedback)"))
 
     demo = commands.add_parser("demo", help="a whole course cycle in a fresh course folder")
     demo.add_argument("--folder", default="demo-course", help="course folder to create (replaced)")
@@ -144,8 +149,9 @@ def sync_solutions(args):
 def new_course(args):
     from .course.folder import create
 
-    folder = create(args.folder, args.weeks)
-    print(f"course folder {folder.root}: edit course.toml for your semester's dates")
+    folder = create(args.folder)
+    print(f"course folder {folder.root}: edit course.toml for your semester's dates, "
+          f"then `dlkit release week01 --course {args.folder}`")
     return 0
 
 

@@ -10,6 +10,8 @@ from autograder.course.calendar import TooEarly
 from autograder.course.table import LatePolicy, WeekEntry
 from autograder.nbgrader_plugins.late_penalty import CourseTableLatePenalty
 
+pytestmark = pytest.mark.dates
+
 KST = dt.timezone(dt.timedelta(hours=9))
 DAY = 86400
 
@@ -124,9 +126,20 @@ def test_a_week_shipping_an_open_weeks_answers_is_refused(tmp_path):
     course = table.for_folder(tmp_path)
     assert calendar.calendar_problems(course) == [
         "week03 opens 2026-11-30 10:00 before week02 closes 2026-12-09 23:59"]
-    with pytest.raises(TooEarly, match=r"week03 ships week02's reference functions.*--force"):
-        calendar.check_release(course.week("week03"), course, "2026-12-01T00:00+09:00")
+    for force in (False, True):  # --force overrides the date, never this
+        with pytest.raises(calendar.ShipsOpenAnswers,
+                           match=r"week03 ships week02's reference functions.*--force does not override"):
+            calendar.check_release(course.week("week03"), course, "2026-12-01T00:00+09:00", force=force)
     calendar.check_release(course.week("week03"), course, "2026-12-10T00:00+09:00")
+
+
+def test_a_week_past_its_due_date_needs_after_due():
+    kit = table.kit()
+    week01 = kit.week("week01")
+    later = week01.due + dt.timedelta(hours=3)
+    with pytest.raises(calendar.PastDue, match=r"week01 was due 2026-11-30 23:59 \+0900 \(3.0 hours ago\)"):
+        calendar.check_release(week01, kit, later, force=True)
+    calendar.check_release(week01, kit, later, after_due=True)
 
 
 @pytest.mark.parametrize("today", ["2020-02-29T23:30+09:00", "2026-12-01T09:00+09:00", "2031-07-15T00:00Z"])

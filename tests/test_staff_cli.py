@@ -14,6 +14,7 @@ def run(*args, cwd):
     return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd, capture_output=True, text=True)
 
 
+@pytest.mark.dates
 def test_release_before_the_date_is_refused_with_a_clear_message(tmp_path):
     folder = create(tmp_path / "course", ["week01"])
     proc = run("release", "week01", "--today", "2026-11-01", cwd=folder.root)
@@ -29,10 +30,11 @@ def test_commands_outside_a_course_folder_say_how_to_make_one(tmp_path):
 
 
 def test_new_course_makes_a_folder_with_its_own_calendar(tmp_path):
-    proc = run("new-course", "fall", "--weeks", "week01", cwd=tmp_path)
+    proc = run("new-course", "fall", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     root = tmp_path / "fall"
-    assert {p.name for p in root.iterdir()} >= {"nbgrader_config.py", "course.toml", "source", ".gitignore"}
+    assert {p.name for p in root.iterdir()} >= {"nbgrader_config.py", "course.toml", ".gitignore"}
+    assert not (root / "source").exists()  # a week's sources arrive when it is released
     assert "/exchange/" in (root / ".gitignore").read_text()
 
 
@@ -55,7 +57,7 @@ def test_grading_a_week_never_released_here_says_so(tmp_path):
 
 def test_the_dlkit_command_is_installed_beside_python(tmp_path):
     dlkit = Path(sys.executable).with_name("dlkit")
-    proc = subprocess.run([str(dlkit), "new-course", "spring", "--weeks", "week01"], cwd=tmp_path,
+    proc = subprocess.run([str(dlkit), "new-course", "spring"], cwd=tmp_path,
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "spring" / "course.toml").exists()

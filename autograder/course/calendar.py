@@ -29,12 +29,33 @@ EXAMPLE_TODAY = dt.datetime(2026, 11, 29, 12, 0, tzinfo=KST)
 _pinned = None  # the moment `now()` returns instead of the clock (see `pinned`)
 
 
-class TooEarly(KitError, ValueError):
-    """A week was asked to be released before its release date."""
+class ReleaseRefused(KitError, ValueError):
+    """A week may not be released now; ``flag`` is the release option that overrides it
+    (None: nothing does), ``refusals`` every reason that stands (this one first)."""
+
+    flag = None
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.refusals = [self]
 
 
-class ShipsOpenAnswers(TooEarly):
-    """A week would ship, in lecture_lib.py, answers of a week still taking submissions."""
+class TooEarly(ReleaseRefused):
+    """A week was asked to be released before its release date (``--force`` overrides)."""
+
+    flag = "--force"
+
+
+class ShipsOpenAnswers(ReleaseRefused):
+    """A week would ship, in lecture_lib.py, answers of a week still taking submissions.
+
+    No option overrides it: the course table's dates must change."""
+
+
+class PastDue(ReleaseRefused):
+    """A week's due date has passed: every submission would be late (``--after-due`` overrides)."""
+
+    flag = "--after-due"
 
 
 def now(override=None):
@@ -58,22 +79,45 @@ def pinned(moment):
         _pinned = saved
 
 
-def check_release(week, table, at=None):
+def check_release(week, table, at=None, force=False, after_due=False):
     """Raise unless ``week`` (a :class:`~autograder.course.table.WeekEntry` of
-    ``table``) may be released at ``at``: :class:`TooEarly` before its date,
-    :class:`ShipsOpenAnswers` while a week whose answers it ships
-    (``provides``) can still be handed in."""
+    ``table``) may be released at ``at``.
+
+    ``force`` overrides the release date alone (:class:`TooEarly`),
+    ``after_due`` a past due date (:class:`PastDue`); nothing overrides
+    :class:`ShipsOpenAnswers`. The error raised names every reason that
+    stands, each with its remedy, and keeps them in ``refusals``.
+    """
+    given = {"--force": force, "--after-due": after_due}
+    standing = [r for r in release_refusals(week, table, at) if not given.get(r.flag)]
+    if standing:
+        first = standing[0]
+        if len(standing) > 1:
+            first = type(first)("\n".join(str(r) for r in standing))
+            first.refusals = standing
+        raise first
+
+
+def release_refusals(week, table, at=None):
+    """Every reason ``week`` may not be released at ``at`` (:class:`ReleaseRefused` instances)."""
     at = now(at)
+    found = []
     if week.release is not None and at < week.release:
-        wait = week.release - at
-        raise TooEarly(f"{week.id} opens on {week.release:%Y-%m-%d %H:%M %z} "
-                       f"(in {_span(wait)}); it is not released before then. "
-                       f"Use --force to release it early.")
+        found.append(TooEarly(
+            f"{week.id} opens on {week.release:%Y-%m-%d %H:%M %z} (in {_span(week.release - at)}); "
+            f"it is not released before then. --force releases it early."))
     for other, closes in still_open(week.id, table, at):
-        raise ShipsOpenAnswers(
-            f"{week.id} ships {other}'s reference functions in lecture_lib.py, and {other} "
-            f"takes submissions until {closes:%Y-%m-%d %H:%M %z}: releasing it now would hand "
-            f"out answers still being graded. Use --force to release it anyway.")
+        found.append(ShipsOpenAnswers(
+            f"{week.id} ships {other}'s reference functions in lecture_lib.py, and {other} takes "
+            f"submissions until {closes:%Y-%m-%d %H:%M %z}: releasing it now would hand out answers "
+            f"still being graded. --force does not override this; it can be released once {other} "
+            f"closes (or when course.toml closes {other} earlier)."))
+    if week.due is not None and at > week.due:
+        found.append(PastDue(
+            f"{week.id} was due {week.due:%Y-%m-%d %H:%M %z} ({_span(at - week.due)} ago): every "
+            f"submission would be late ({week.late_policy.describe()}). Move its due date in "
+            f"course.toml, or pass --after-due to release it anyway."))
+    return found
 
 
 def still_open(week_id, table, at):

@@ -104,12 +104,13 @@ class CourseFolder:
         return self.root / "reports"
 
     def submissions(self, week_id):
-        """Sorted ids of the students with a submitted notebook for ``week_id``."""
-        name = f"{self.notebook_name(week_id)}.ipynb"
+        """Sorted ids of the students who handed something in for ``week_id`` (a
+        ``submitted/<student>/<week>/`` folder), the notebook under another name included:
+        each is graded, if only to a 0 that says why."""
         folder = self.root / "submitted"
         if not folder.is_dir():
             return []
-        return sorted(p.name for p in folder.iterdir() if (p / week_id / name).is_file())
+        return sorted(p.name for p in folder.iterdir() if (p / week_id).is_dir())
 
 
 def copy_week_sources(week_id, target):
@@ -121,10 +122,12 @@ def copy_week_sources(week_id, target):
     return target
 
 
-def create(path, week_ids=None, table_text=None):
-    """A course folder at ``path`` with the kit's config, course table and the sources of ``week_ids``
-    (default: every week).
+def create(path, week_ids=(), table_text=None):
+    """A course folder at ``path`` with the kit's config and course table.
 
+    A week's sources arrive in ``source/`` when ``release`` releases it, so
+    Formgrader lists no unreleased week to generate. ``week_ids`` copies
+    sources now, for the kit's own tests of plain nbgrader commands.
     ``table_text`` replaces the kit's course table (the demo shifts its
     dates). In an existing folder, its ``nbgrader_config.py`` and
     ``course.toml`` are kept; the sources of ``week_ids`` are refreshed
@@ -139,7 +142,7 @@ def create(path, week_ids=None, table_text=None):
         table.write_text(table_text, encoding="utf-8")
     elif not table.exists():
         shutil.copy(KIT_ROOT / course_table.NAME, table)
-    for week_id in weeks.weeks() if week_ids is None else week_ids:
+    for week_id in week_ids:
         copy_week_sources(week_id, root / "source" / week_id)
     if not (root / ".gitignore").exists():
         (root / ".gitignore").write_text(GITIGNORE)

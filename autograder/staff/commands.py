@@ -1,8 +1,11 @@
-"""The course staff's commands (``release``, ``collect``, ``grade``, ``report``), run in a course folder.
+"""The course staff's commands (``release``, ``collect``, ``grade``, ``report``,
+``release-feedback``), run in a course folder.
 
 Each takes the parsed arguments (the CLI did the parsing), calls the module
 that does the work, then prints one line per outcome for the terminal.
 """
+
+import sys
 
 from ..course import calendar
 from ..course.folder import CourseFolder
@@ -14,9 +17,22 @@ def release(args):
     folder = CourseFolder.at(args.course)
     # --today (a rehearsal) pins the kit's one clock for the whole command
     with calendar.pinned(args.today):
-        released = release_week(folder, args.week, force=args.force)
+        try:
+            released = release_week(folder, args.week, force=args.force, after_due=args.after_due)
+        except calendar.ReleaseRefused as refused:
+            # a past due date is the one refusal a person at the terminal may wave through
+            if not all(isinstance(r, calendar.PastDue) for r in refused.refusals) or not _confirm(refused):
+                raise
+            released = release_week(folder, args.week, force=args.force, after_due=True)
     print(released.summary())
     return 0
+
+
+def _confirm(refused):
+    if not sys.stdin.isatty():
+        return False
+    answer = input(f"{refused}\nRelease it anyway? [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
 
 
 def collect(args):
@@ -44,6 +60,16 @@ def grade(args):
     print(run.summary())
     _print_outputs(folder, args.week)
     return 1 if run.errors else 0
+
+
+def release_feedback(args):
+    from . import exchange
+
+    folder = CourseFolder.at(args.course)
+    students = exchange.release_feedback(folder, args.week)
+    print(f"{args.week}: feedback released for {len(students)} students: `nbgrader fetch_feedback {args.week}` "
+          f"(or Fetch Feedback in the Assignments tab) gets it")
+    return 0
 
 
 def report(args):

@@ -2,12 +2,19 @@
 
 In a course folder, in this order (each step only if the one before passed):
 
-1. the date: a week is not released before its ``release`` date in the
-   course table (``force=True`` overrides the date, nothing else);
+1. the calendar (:func:`autograder.course.calendar.check_release`): not
+   before the week's ``release`` date (``force=True`` overrides the date,
+   nothing else), not while an earlier week whose answers it ships still
+   takes submissions (never overridden), not after its due date unless
+   ``after_due=True``; every reason that stands is named at once;
 2. the release gate (:mod:`autograder.authoring.gate`): never overridden;
 3. ``nbgrader generate_assignment`` from the kit's source (copied into the
-   folder's ``source/<week>/``), which registers the assignment and its
-   cells in the gradebook; then the due date is stored on the assignment;
+   folder's ``source/<week>/``: a week is there only once released), which
+   registers the assignment and its cells in the gradebook; then the due
+   date is stored on the assignment, and the release is recorded
+   (:mod:`autograder.course.releases`), which nbgrader's own
+   ``release_assignment`` checks, so Formgrader's button cannot release a
+   week around this path;
 4. ``nbgrader release_assignment`` into the local exchange, and
    ``lms/<week>.zip`` for an LMS upload.
 """
@@ -16,7 +23,7 @@ import dataclasses
 
 from nbgrader.api import Gradebook
 
-from ..course import calendar, weeks
+from ..course import calendar, releases, weeks
 from ..course.folder import copy_week_sources
 from ..course.nbgrader_cli import nbgrader
 from ..errors import KitError
@@ -41,24 +48,19 @@ class Released:
                 f"and as {self.zip_path} for the LMS; {due}")
 
 
-def release_week(folder, week_id, force=False, at=None, gate=None):
+def release_week(folder, week_id, force=False, after_due=False, at=None, gate=None):
     """Release ``week_id`` in ``folder`` (a :class:`~autograder.course.folder.CourseFolder`).
 
     ``at`` replaces the clock (tests, rehearsals); ``gate`` replaces the
     release gate (a function ``week_id -> report`` with ``ok`` and
-    ``print_report()``). Raises :class:`~autograder.course.calendar.TooEarly` or
-    :class:`GateFailed` when the week may not be released.
+    ``print_report()``). Raises :class:`~autograder.course.calendar.ReleaseRefused`
+    or :class:`GateFailed` when the week may not be released.
     """
     weeks.week(week_id)  # an unknown week is refused before anything else
     table = folder.table
     dates = table.week(week_id)
-    forced = False
-    try:
-        calendar.check_release(dates, table, at)
-    except calendar.TooEarly:
-        if not force:
-            raise
-        forced = True
+    calendar.check_release(dates, table, at, force=force, after_due=after_due)
+    forced = any(isinstance(r, calendar.TooEarly) for r in calendar.release_refusals(dates, table, at))
     if gate is None:
         from ..authoring.gate import run_gate as gate
     if not gate(week_id).print_report(verbose=False):
@@ -69,5 +71,6 @@ def release_week(folder, week_id, force=False, at=None, gate=None):
     nbgrader(["generate_assignment", week_id, "--force"], cwd=folder.root)
     with Gradebook(folder.db_url, folder.course_id) as gb:
         gb.update_or_create_assignment(week_id, duedate=dates.due_utc_naive)
+    releases.record(folder.root, week_id, released_at=calendar.now(at).isoformat(), forced=forced)
     zip_path = exchange.release_assignment(folder, week_id)
     return Released(week_id, dates.due, zip_path.relative_to(folder.root), forced)
