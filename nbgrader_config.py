@@ -31,14 +31,32 @@ c.Autograde.sanitize_preprocessors = [
 
 # Autograde: the hidden suites decide each test cell's score, in place of
 # nbgrader's Execute (no kernel runs student code in nbgrader's process).
-# The rest is nbgrader's default pipeline.
+# The rest is nbgrader's default pipeline, except that a reviewed manual
+# grade stays reviewed when its cell's automatic score is unchanged, and
+# the autograded notebook starts with a note for Formgrader (late penalty,
+# start-up problems).
 c.Autograde.autograde_preprocessors = [
     "autograder.nbgrader_plugins.hidden_suites.GradeWithHiddenSuites",
     "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
+    "autograder.nbgrader_plugins.manual_grades.SaveAutoGradesKeepingReviews",
     "nbgrader.preprocessors.AssignLatePenalties",
+    "autograder.nbgrader_plugins.feedback_summary.NoteForStaff",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+
+# Feedback (generate_feedback, Formgrader's button): nbgrader's, with the
+# kit's per-exercise summary at the top (scores after manual grades and the
+# late penalty) and summary.txt beside the HTML.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "autograder.nbgrader_plugins.feedback_summary.ExerciseSummary",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+# Only weeks the kit released, after their gate, reach the exchange:
+# `nbgrader release_assignment` and Formgrader's Release button check the
+# kit's release record (.dlkit/released/<week>.json) first.
+c.ExchangeFactory.release_assignment = "autograder.nbgrader_plugins.release_guard.GatedReleaseAssignment"
 
 # --- The TA workflow (python -m autograder release / collect / grade) ------
 import os  # noqa: E402

@@ -14,19 +14,22 @@ import datetime as dt
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import zipfile
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook
 from nbgrader.utils import parse_utc
 
 from autograder.authoring.gate import GateReport
 from autograder.course import calendar, weeks
 from autograder.course.calendar import TooEarly
 from autograder.course.folder import CourseFolder, create
-from autograder.course.nbgrader_cli import nbgrader
+from autograder.course.nbgrader_cli import environment, nbgrader
 from autograder.simulation import classroom, cohort
-from autograder.staff import exchange
+from autograder.staff import exchange, writer
 from autograder.staff.grade import Busy, grade_lock, grade_week
 from autograder.staff.grade import grade_one as _real_grade_one
 from autograder.staff.release import GateFailed, release_week
@@ -35,16 +38,26 @@ from autograder.staff.gradebook import cell_scores, submissions
 pytestmark = pytest.mark.slow
 
 WEEK = "week01"
+GATE_PROVEN = "KIT_TESTS_GATE_PROVEN"  # set by test_any_date for its reruns
 LATE_BY = dt.timedelta(hours=26)  # two started days: 20% off with the kit's policy
 DAY = dt.timedelta(days=1)
+
+
+def _gate():
+    """The real gate, unless test_any_date's reruns say it is proven already (it knows no dates)."""
+    if os.environ.get(GATE_PROVEN) != "1":
+        return None
+    report = GateReport(WEEK)
+    report.add("the gate ran in the main test run (tests/test_gate.py)", True)
+    return lambda week_id: report
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("staff")
     # today, week01 and week02 are open and week03 is not
-    folder = create(base / "course", [WEEK, "week02"], table_text=calendar.example_table())
-    released = release_week(folder, WEEK)
+    folder = create(base / "course", table_text=calendar.example_table())
+    released = release_week(folder, WEEK, gate=_gate())
     week = weeks.week(WEEK)
     simulated = cohort.students(week, wrong_count=1)
     late = next(s for s in simulated if s.startswith("wrong_"))
@@ -53,12 +66,20 @@ def graded(tmp_path_factory):
     classroom.backdate(folder, late, WEEK, released.due + LATE_BY)
     collected = exchange.collect(folder, WEEK)
 
-    plain = CourseFolder(shutil.copytree(folder.root, base / "plain"))
-    nbgrader(["autograde", WEEK], cwd=plain.root)
+    plain = CourseFolder(shutil.copytree(folder.root, base / "plain"))  # graded by the `plain` fixture
     run = grade_week(folder, WEEK, jobs=2, progress=False)
     return folder, plain, released, collected, late, run
 
 
+@pytest.fixture(scope="module")
+def plain(graded):
+    """The course folder as it was before grading, graded by plain ``nbgrader autograde``."""
+    folder = graded[1]
+    nbgrader(["autograde", WEEK], cwd=folder.root)
+    return folder
+
+
+@pytest.mark.dates
 def test_release_registers_the_due_date_and_publishes(graded):
     folder, _, released, _, _, _ = graded
     assert released.due == folder.table.week(WEEK).due and not released.forced
@@ -71,6 +92,7 @@ def test_release_registers_the_due_date_and_publishes(graded):
     assert nbformat.read(outbound, as_version=4) == nbformat.read(weeks.week(WEEK).release_notebook, as_version=4)
 
 
+@pytest.mark.dates
 def test_students_submitted_through_the_exchange(graded):
     folder, _, _, collected, late, _ = graded
     assert collected == sorted(["reference", "blank", late])
@@ -78,8 +100,8 @@ def test_students_submitted_through_the_exchange(graded):
         assert (folder.submitted(student, WEEK) / "timestamp.txt").exists()
 
 
-def test_parallel_gradebook_equals_plain_nbgrader_autograde(graded):
-    folder, plain, _, _, _, run = graded
+def test_parallel_gradebook_equals_plain_nbgrader_autograde(graded, plain):
+    folder, _, _, _, _, run = graded
     assert not run.errors and run.graded == folder.submissions(WEEK)
     notebook = weeks.week(WEEK).notebook
     assert cell_scores(folder.db_url, WEEK, notebook) == cell_scores(plain.db_url, WEEK, notebook)
@@ -95,6 +117,7 @@ def test_no_lost_or_duplicated_rows(graded):
     assert rows == distinct == len(collected) * len(weeks.week(WEEK).test_cells)
 
 
+@pytest.mark.dates
 def test_late_submission_loses_what_the_policy_says(graded):
     folder, _, _, _, late, _ = graded
     rows = _rows(folder)
@@ -128,16 +151,78 @@ def test_class_report_is_one_offline_file_with_plots(graded):
     _assert_no_hidden_test_text(text)
 
 
+@pytest.mark.dates
 def test_feedback_summary_per_exercise_without_hidden_tests(graded):
-    folder, _, _, collected, _, _ = graded
+    folder, _, _, collected, late, _ = graded
     week = weeks.week(WEEK)
     for student in collected:
         summary = (folder.feedback(student, WEEK) / "summary.txt").read_text(encoding="utf-8")
         assert all(f"{exercise}: " in summary for exercise in week.exercises)
-        assert (folder.feedback(student, WEEK) / f"{week.notebook}.html").exists()
+        html = (folder.feedback(student, WEEK) / f"{week.notebook}.html").read_text(encoding="utf-8")
+        assert "Grading summary" in html and all(f"<code>{e}</code>" in html for e in week.exercises)
         _assert_no_hidden_test_text(summary)
+        _assert_no_hidden_test_text(html)
+    # the summary's total is nbgrader's: the score less the late penalty it stored
+    score, penalty, _ = _rows(folder)[late]
+    summary = (folder.feedback(late, WEEK) / "summary.txt").read_text(encoding="utf-8")
+    assert f"{late}: {score - penalty:g} / 10 points" in summary and f"late submission: -{penalty:g}" in summary
 
 
+def test_nbgraders_own_generate_feedback_keeps_the_summary(graded):
+    folder, _, _, collected, _, _ = graded
+    nbgrader(["generate_feedback", WEEK, "--force"], cwd=folder.root)
+    for student in collected:
+        html = (folder.feedback(student, WEEK) / f"{weeks.week(WEEK).notebook}.html").read_text(encoding="utf-8")
+        assert "Grading summary" in html and (folder.feedback(student, WEEK) / "summary.txt").exists()
+
+
+def test_students_fetch_their_feedback_with_the_summary(graded, tmp_path):
+    folder = graded[0]
+    proc = subprocess.run([sys.executable, "-m", "autograder", "release-feedback", WEEK, "--course", str(folder.root)],
+                          capture_output=True, text=True, env=environment())
+    assert proc.returncode == 0 and "fetch_feedback" in proc.stdout, proc.stderr
+    fetched = classroom.fetch_feedback(folder, "reference", WEEK, folder.root.parent / "homes" / "reference")
+    assert fetched, "no feedback fetched"
+    html = fetched[-1].read_text(encoding="utf-8")
+    assert "Grading summary" in html and "10 / 10" in html
+
+
+def test_formgrader_shows_failed_tests_and_the_late_penalty(graded):
+    folder, _, _, _, late, _ = graded
+    api = writer.api(folder, folder.config)
+    failed = {row["student"]: row["failed_tests"]
+              for row in api.get_notebook_submissions(WEEK, weeks.week(WEEK).notebook)}
+    assert failed["reference"] is False and failed["blank"] is True and failed[late] is True
+    # Formgrader's view of a submission starts with the kit's note
+    _, penalty, _ = _rows(folder)[late]
+    first = nbformat.read(folder.autograded(late, WEEK) / "activations.ipynb", as_version=4).cells[0]
+    assert first.metadata.get("dlkit") == "staff-note" and f"late penalty **-{penalty:g}**" in first.source
+
+
+def test_untouched_test_cells_raise_no_checksum_alarm(plain):
+    proc = nbgrader(["autograde", WEEK, "--student", "blank", "--force"], cwd=plain.root)
+    log = proc.stdout + proc.stderr
+    assert "has changed" not in log, log[-2000:]
+
+
+def test_a_reviewed_manual_grade_survives_a_forced_regrade(graded, tmp_path):
+    folder = CourseFolder(shutil.copytree(graded[0].root, tmp_path / "copy"))
+    late = graded[4]
+    notebook = weeks.week(WEEK).notebook
+    with Gradebook(folder.db_url, folder.course_id) as gb:  # what Formgrader's grade box saves
+        grade = gb.find_grade("test_relu", notebook, WEEK, late)
+        grade.manual_score, grade.needs_manual_grade = 0.25, False
+        gb.db.commit()
+    run = grade_week(folder, WEEK, jobs=2, force=True, progress=False, reports=False)
+    assert not run.errors
+    with Gradebook(folder.db_url, folder.course_id) as gb:
+        grade = gb.find_grade("test_relu", notebook, WEEK, late)
+        assert grade.manual_score == 0.25 and not grade.needs_manual_grade
+    summary = (folder.feedback(late, WEEK) / "summary.txt").read_text(encoding="utf-8")
+    assert "relu: 0.25 / 1" in summary
+
+
+@pytest.mark.dates
 def test_release_before_its_date_is_refused(graded):
     folder = graded[0]
     with pytest.raises(TooEarly, match="week02 opens on .*--force"):
@@ -154,6 +239,7 @@ def test_failing_gate_is_refused_even_with_force(graded):
     assert not (folder.root / "release" / "week02").exists()
 
 
+@pytest.mark.dates
 def test_grading_resumes_and_only_regrades_what_changed(graded):
     folder, _, _, collected, late, _ = graded
     again = grade_week(folder, WEEK, jobs=2, progress=False, feedback=False, reports=False)
@@ -174,6 +260,7 @@ def test_a_second_grade_in_the_same_folder_is_refused(graded):
             grade_week(folder, WEEK, progress=False)
 
 
+@pytest.mark.dates
 def test_lms_download_is_collected_by_its_file_names(tmp_path, graded):
     folder = create(tmp_path / "lms-course", [WEEK])
     shutil.copytree(weeks.week(WEEK).release_notebook.parent, folder.root / "release" / WEEK)

@@ -57,7 +57,8 @@ class GradeWithHiddenSuites(NbGraderPreprocessor):
 
 
 def write_results(nb, result, strip_hidden=True):
-    """Put each cell's summary and score under its test cell in ``nb``.
+    """Put each cell's summary and score under its test cell in ``nb``, and the
+    messages and start-up problems in ``nb.metadata.dlkit``.
 
     A test cell the student deleted (or whose metadata they stripped) is put
     back from the source notebook first, so its score is stored rather than
@@ -66,6 +67,9 @@ def write_results(nb, result, strip_hidden=True):
     """
     restore_test_cells(nb, weeks.week(result.assignment))
     by_id = {cell.grade_id: cell for cell in result.cells}
+    # what the feedback summary reads (feedback_summary.findings): student-facing text only
+    nb.metadata["dlkit"] = {"problems": list(result.problems),
+                            "messages": {cell.grade_id: list(cell.messages) for cell in result.cells}}
     for cell in nb.cells:
         if cell.cell_type != "code" or not cells.is_test_cell(cell):
             continue

@@ -37,6 +37,13 @@ def submit(folder, student, week_id, home):
     nbgrader(["submit", *student_args(folder, week_id), f"--student={student}"], cwd=home, env=_env(home))
 
 
+def fetch_feedback(folder, student, week_id, home):
+    """``nbgrader fetch_feedback`` into ``home``; returns the fetched HTML files (sorted)."""
+    home = Path(home)
+    nbgrader(["fetch_feedback", *student_args(folder, week_id), f"--student={student}"], cwd=home, env=_env(home))
+    return sorted((home / week_id / "feedback").rglob("*.html"))
+
+
 def hand_in(folder, week_id, cohort, homes, jobs=STUDENT_JOBS):
     """Every student of ``cohort`` (``{student: notebook node}``) fetches, writes
     their notebook over the fetched one, and submits."""

@@ -4,7 +4,9 @@
   and ``lms/<week>.zip`` (the release folder) for an LMS upload;
 * :func:`collect`: ``nbgrader collect --update`` from the exchange;
 * :func:`collect_lms`: an LMS download (a zip of files named as
-  ``nbgrader_config.py`` documents) through ``nbgrader zip_collect``.
+  ``nbgrader_config.py`` documents) through ``nbgrader zip_collect``;
+* :func:`release_feedback`: ``nbgrader release_feedback``, for
+  ``nbgrader fetch_feedback`` (the Assignments tab's Fetch Feedback).
 
 All write into the course folder's ``submitted/<student>/<week>/``, with
 nbgrader's ``timestamp.txt`` (which decides lateness).
@@ -43,6 +45,17 @@ def lms_zip(folder, week_id):
                 archive.write(path, f"{week_id}/{path.relative_to(source)}")
     draft.replace(target)
     return target
+
+
+def release_feedback(folder, week_id):
+    """Every generated feedback of ``week_id`` into the exchange; returns the students it was for."""
+    name = f"{folder.notebook_name(week_id)}.html"
+    students = sorted(p.parent.parent.name for p in (folder.root / "feedback").glob(f"*/{week_id}/{name}"))
+    if not students:
+        raise KitError(f"no feedback for {week_id} in {folder.root / 'feedback'}: grade it first "
+                       f"(dlkit grade {week_id})")
+    nbgrader(["release_feedback", week_id], cwd=folder.root)
+    return students
 
 
 def collect(folder, week_id):

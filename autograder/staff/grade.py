@@ -10,7 +10,7 @@
    in this process) runs nbgrader's autograde pipeline for that student,
    so the SQLite gradebook has a single writer;
 4. feedback: ``nbgrader generate_feedback`` per student, in the workers
-   (it only reads the gradebook), plus a per-exercise ``summary.txt``;
+   (it only reads the gradebook), the kit's per-exercise summary included;
 5. exports and the class report (:mod:`autograder.staff.exports`,
    :mod:`autograder.staff.class_report`).
 
@@ -139,9 +139,9 @@ def grade_one(student, root, week_id, limits):
 
 def is_done(folder, week_id, student):
     """Graded and stored, and not handed in again since (nbgrader's own rule on timestamps)."""
-    notebook = folder.autograded(student, week_id) / f"{folder.notebook_name(week_id)}.ipynb"
     stored = store.load(folder.results(week_id), student)
-    if not notebook.exists() or stored is None or stored.error:
+    # the autograded folder, not its notebook: a submission without the notebook is stored too
+    if not folder.autograded(student, week_id).is_dir() or stored is None or stored.error:
         return False
     handed_in = _timestamp(folder.submitted(student, week_id))
     graded = _timestamp(folder.autograded(student, week_id))
@@ -157,8 +157,6 @@ def _feedback(folder, week_id, run, jobs, progress):
                                                  week_id, jobs=jobs):
             if error or failure:
                 run.errors[student] = f"feedback: {error or failure}"
-            else:
-                feedback.write_summary(folder, week_id, student)
             bar.update()
 
 
