@@ -65,6 +65,11 @@ def read_submission(path, week: Week, student: str, config=None) -> tuple:
     """``(notebook, None)``: the file as handed in, sanitised as ``nbgrader
     autograde`` would with ``config`` (default: the kit's); or ``(None, reason)``
     when it cannot be graded."""
+    path = Path(path)
+    if not path.exists() and path.parent.is_dir():
+        others = sorted(p.name for p in path.parent.glob("*.ipynb"))
+        return None, (f"no {path.name} was handed in" + (f" (the submission has {', '.join(others)[:200]})"
+                      if others else "") + f": hand the notebook in under its own name, {path.name}")
     try:
         return sanitize.sanitize(cells.read(path), week, student, config), None
     except (cells.UnreadableNotebook, sanitize.DamagedNotebook) as exc:

@@ -56,8 +56,11 @@ def _grading_side(week_id):
 
 
 def file_digest(path) -> str:
-    """The sha256 of a file's bytes (a handed-in notebook)."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """The sha256 of a file's bytes (a handed-in notebook); '' when there is no such file."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return ""
 
 
 @dataclasses.dataclass
