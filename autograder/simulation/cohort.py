@@ -16,12 +16,14 @@ benchmark.
 """
 
 import copy
+import subprocess
 
 import nbformat
 
 from ..authoring import catalogue
 from ..authoring.solution_cells import with_reference
 from ..course import cells
+from ..course.table import KIT_ROOT
 from . import attacks
 
 CHEAT = "monkeypatch_numpy"
@@ -36,9 +38,11 @@ def editing_test_cells(nb):
     return nb
 
 
-def students(week, wrong_count=3):
-    """``{student_id: (description, notebook)}`` for one week."""
-    release_nb = nbformat.read(week.release_notebook, as_version=4)
+def students(week, wrong_count=3, release_nb=None):
+    """``{student_id: (description, notebook)}`` for one week, made from ``release_nb``
+    (default: the kit's ``release/`` as it is on disk)."""
+    if release_nb is None:
+        release_nb = nbformat.read(week.release_notebook, as_version=4)
     reference = with_reference(release_nb, week.source)
     cohort = {
         "reference": ("reference code pasted into the release", reference),
@@ -57,6 +61,22 @@ def students(week, wrong_count=3):
         cohort["honest_wrong"] = ("a straight line instead of the sigmoid (honest mistake)", honest_nb)
         cohort["cheater"] = (f"the same mistake, and {cheat.description}", cheater_nb)
     return cohort
+
+
+def committed_release(week, root=KIT_ROOT):
+    """The week's student notebook as git's HEAD has it in ``root`` (the kit); None outside
+    a git checkout.
+
+    The demo's students start from it, so an edit in the working tree's
+    ``release/`` (a student-style experiment) never changes what they hand in.
+    """
+    relative = week.release_notebook.relative_to(KIT_ROOT).as_posix()
+    try:
+        shown = subprocess.run(["git", "-C", str(root), "show", f"HEAD:{relative}"],
+                               capture_output=True, check=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return nbformat.reads(shown.stdout.decode("utf-8"), as_version=4)
 
 
 def spread(answers, count):

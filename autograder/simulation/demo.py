@@ -12,8 +12,12 @@ The demo course's calendar is the kit's example table moved by whole days
 so that today sits where 2026-11-29 sits in it
 (:func:`autograder.course.calendar.example_table`: week01 and week02 open, week03
 opening on 12-03, once their late days are over), so the demo runs alike
-on any date. Weeks not open yet are released with ``force``, as a TA
-rehearsing would, and say so.
+on any date. A week not open yet is released as a TA rehearsing would:
+``release --today`` at its release date (so the answer check still
+holds: the weeks whose answers it ships have closed by then), and says so.
+
+The students start from the kit's committed release (git's copy, else the
+release the demo course generated), never from an edited working tree.
 """
 
 import datetime as dt
@@ -21,6 +25,8 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+
+import nbformat
 
 from ..course import calendar, weeks
 from ..course.folder import create
@@ -39,7 +45,7 @@ def run_demo(folder="demo-course", week_ids=None, jobs=None):
     root = Path(folder).resolve()
     if root.exists():
         shutil.rmtree(root)
-    course_folder = create(root, week_ids, table_text=calendar.example_table())
+    course_folder = create(root, table_text=calendar.example_table())
     print(f"course folder: {root}")
     failed = []
     with tempfile.TemporaryDirectory(prefix="dlkit-students-") as homes:
@@ -53,7 +59,9 @@ def run_demo(folder="demo-course", week_ids=None, jobs=None):
                 failed.append(week_id)
                 continue
             print(released.summary())
-            students = cohort.students(week)
+            release_nb = cohort.committed_release(week) or nbformat.read(
+                course_folder.release(week_id) / f"{week.notebook}.ipynb", as_version=4)
+            students = cohort.students(week, release_nb=release_nb)
             classroom.hand_in(course_folder, week_id, {s: nb for s, (_, nb) in students.items()}, homes)
             late = next((s for s in students if s.startswith("wrong_")), None)
             if late and released.due:
@@ -79,8 +87,9 @@ def run_demo(folder="demo-course", week_ids=None, jobs=None):
 
 
 def _release(course_folder, week_id):
-    try:
+    opens = course_folder.table.week(week_id).release
+    if opens is None or calendar.now() >= opens:
         return release_week(course_folder, week_id)
-    except calendar.TooEarly as exc:
-        print(f"{exc}\n(demo: releasing it early with --force, as a rehearsal)")
-        return release_week(course_folder, week_id, force=True)
+    print(f"(demo: {week_id} opens on {opens:%Y-%m-%d %H:%M %z}; rehearsed as "
+          f"`release {week_id} --today {opens.isoformat()}`)")
+    return release_week(course_folder, week_id, at=opens)
