@@ -1,13 +1,15 @@
 """The catalogue of attacks and accidents (autograder/simulation/attacks.py), each a test.
 
-Every entry is graded twice: by the one-notebook command and by
-``nbgrader autograde`` in one batch per week with all the others. Each
-must meet its expectation (no inflated score, only the affected exercise
-lost, ...), its messages must carry no hidden text, and the two must store
-the same per-cell scores.
+Every entry is graded twice: by the one-notebook route and by the kit's
+``grade`` (whose writer stores each student through ``nbgrader
+autograde``); the attacks on nbgrader's own pipeline once more in one plain
+``nbgrader autograde`` batch. Each must meet its expectation (no inflated
+score, only the affected exercise lost, ...), its messages must carry no
+hidden text, and every route must store the same per-cell scores.
 """
 
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -18,13 +20,15 @@ import nbformat
 import pytest
 
 from autograder.course import weeks
-from autograder.course.folder import create
+from autograder.course.folder import CourseFolder, create
 from autograder.course.nbgrader_cli import environment, nbgrader
 from autograder.course.weeks import SOLUTIONS
-from autograder.grading import grade
+from autograder.grading import grade, pool
+from autograder.grading.result import from_dict
 from autograder.sandbox import confine
 from autograder.sandbox.limits import Limits
 from autograder.simulation import attacks
+from autograder.staff.grade import grade_week
 from autograder.staff.gradebook import cell_scores
 
 pytestmark = pytest.mark.slow
@@ -56,50 +60,82 @@ def write(folder, files, week):
         (folder / (f"{week.notebook}.ipynb" if name == attacks.NOTEBOOK else name)).write_bytes(data)
 
 
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory):
-    root = create(tmp_path_factory.mktemp("attacks"), WEEKS).root
+# attacks on nbgrader's own pipeline (file, cells, metadata): also in one plain `nbgrader autograde` batch
+PIPELINE = {"invalid_json", "empty_file", "renamed_notebook", "deleted_solution_cell", "deleted_test_cell",
+            "duplicated_cells", "stripped_metadata", "solution_as_markdown", "syntax_error", "extra_files"}
+
+
+def _course(root):
+    root = create(root, WEEKS).root
     with open(root / "nbgrader_config.py", "a") as config:
         config.write(f"\nc.GradeWithHiddenSuites.call_seconds = {LIMITS.call_seconds}\n"
                      f"c.GradeWithHiddenSuites.cell_seconds = {LIMITS.cell_seconds}\n"
                      f"c.GradeWithHiddenSuites.notebook_seconds = {LIMITS.notebook_seconds}\n")
-    side = root.parent / "honest"  # each cheat's honest twin, graded as the cheater (the same hidden inputs)
+    return root
+
+
+def _graded(item):
+    """Worker: ``(key, result JSON, seconds)`` of one notebook (``item``: key, path, week, student)
+    graded by the one-notebook route."""
+    key, path, week_id, student = item
+    started = time.monotonic()
+    result = grade.grade_notebook(path, week_id, student, limits=LIMITS)
+    return key, result.to_json(), time.monotonic() - started
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """Every attack graded by the one-notebook route (two at a time), then by the kit's `grade`
+    (nbgrader's autograde stores each), and the pipeline attacks once more in a plain batch."""
+    base = tmp_path_factory.mktemp("attacks")
+    root, plain = _course(base / "course"), _course(base / "plain")
+    side = base / "honest"  # each cheat's honest twin, graded as the cheater (the same hidden inputs)
+    todo = []  # (key, path, week, student)
     for week_id in WEEKS:
         week = weeks.week(week_id)
-        nbgrader(["generate_assignment", week_id, "--force"], cwd=root)
+        for course in (root, plain) if week_id == attacks.WEEK else (root,):
+            nbgrader(["generate_assignment", week_id, "--force"], cwd=course)
         reference = attacks.reference_notebook(week)
         if week_id == attacks.WEEK:
-            write(root / "submitted" / HONEST / week_id, attacks.honest_files(week), week)
+            for course in (root, plain):
+                write(course / "submitted" / HONEST / week_id, attacks.honest_files(week), week)
+            todo.append((HONEST, root / "submitted" / HONEST / week_id / f"{week.notebook}.ipynb", week_id, HONEST))
         for attack in (a for a in RUNNABLE if a.week == week_id):
-            write(root / "submitted" / attack.id / week_id, attack.build(reference), week)
+            files = attack.build(reference)
+            write(root / "submitted" / attack.id / week_id, files, week)
+            if attack.id in PIPELINE:
+                write(plain / "submitted" / attack.id / week_id, files, week)
+            todo.append((attack.id, root / "submitted" / attack.id / week_id / f"{week.notebook}.ipynb",
+                         week_id, attack.id))
             if attack.at_most == "honest":
                 (side / attack.id).mkdir(parents=True)
                 nbformat.write(attack.honest_notebook(reference), side / attack.id / f"{week.notebook}.ipynb")
+                todo.append((("honest as", attack.id), side / attack.id / f"{week.notebook}.ipynb",
+                             week_id, attack.id))
     protected = {root / "source", root / "submitted" / HONEST}
     before = {folder: digest(folder) for folder in protected}
 
     one, honest_as, seconds = {}, {}, {}
-    for attack in RUNNABLE:
-        week = weeks.week(attack.week)
-        started = time.monotonic()
-        one[attack.id] = grade.grade_notebook(root / "submitted" / attack.id / attack.week / f"{week.notebook}.ipynb",
-                                              attack.week, attack.id, limits=LIMITS)
-        seconds[attack.id] = time.monotonic() - started
-        if attack.at_most == "honest":
-            honest_as[attack.id] = grade.grade_notebook(side / attack.id / f"{week.notebook}.ipynb", attack.week,
-                                                        attack.id, limits=LIMITS)
-    honest_path = root / "submitted" / HONEST / attacks.WEEK / f"{weeks.week(attacks.WEEK).notebook}.ipynb"
-    one[HONEST] = grade.grade_notebook(honest_path, attacks.WEEK, HONEST, limits=LIMITS)
-    stored, logs = {}, ""
+    for item, value, failure in pool.each(_graded, todo, jobs=2):
+        assert not failure, (item, failure)
+        key, result, took = value
+        if isinstance(key, tuple):
+            honest_as[key[1]] = from_dict(json.loads(result))
+        else:
+            one[key], seconds[key] = from_dict(json.loads(result)), took
+    folder, stored, errors, runs = CourseFolder(root), {}, {}, {}
     for week_id in WEEKS:
-        proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", week_id, "--force"],
-                              cwd=root, env=environment(), capture_output=True, text=True)
-        logs += proc.stdout + proc.stderr
-        stored.update(cell_scores(f"sqlite:///{root / 'gradebook.db'}", week_id, weeks.week(week_id).notebook))
+        runs[week_id] = grade_week(folder, week_id, jobs=2, force=True, progress=False, reports=False,
+                                   feedback=week_id == attacks.WEEK)
+        errors.update(runs[week_id].errors)
+        stored.update(cell_scores(folder.db_url, week_id, weeks.week(week_id).notebook))
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", attacks.WEEK, "--force"],
+                          cwd=plain, env=environment(), capture_output=True, text=True)
+    plain_stored = cell_scores(f"sqlite:///{plain / 'gradebook.db'}", attacks.WEEK, weeks.week(attacks.WEEK).notebook)
     after = {folder: digest(folder) for folder in protected}
-    (root / "autograde.log").write_text(logs)
-    return {"root": root, "one": one, "honest_as": honest_as, "stored": stored, "log": logs,
-            "before": before, "after": after, "seconds": seconds}
+    return {"root": root, "one": one, "honest_as": honest_as, "stored": stored, "errors": errors, "runs": runs,
+            "plain": plain_stored, "log": proc.stdout + proc.stderr, "before": before, "after": after,
+            "seconds": seconds}
 
 
 def total(result):
@@ -149,21 +185,24 @@ def test_messages_carry_no_hidden_text(batch, attack):
 
 @pytest.mark.parametrize("attack", RUNNABLE, ids=[a.id for a in RUNNABLE])
 def test_nbgrader_stores_the_same_scores(batch, attack):
-    stored = batch["stored"].get(attack.id)
     one = {cell.grade_id: cell.score for cell in batch["one"][attack.id].cells}
+    for stored in [batch["stored"].get(attack.id)] + ([batch["plain"].get(attack.id)] if attack.id in PIPELINE else []):
+        if attack.batch_error:
+            # nbgrader cannot read the file: it stores no score, and the student is reported
+            assert stored is None or all(score in (None, 0) for score, _ in stored.values())
+            assert sum(one.values()) == 0
+        else:
+            assert {g: s for g, (s, _) in stored.items()} == one
     if attack.batch_error:
-        # nbgrader cannot read the file: it reports the student and stores no score
-        assert attack.id in batch["log"]
-        assert stored is None or all(score in (None, 0) for score, _ in stored.values())
-        assert sum(one.values()) == 0
-    else:
-        assert {g: s for g, (s, _) in stored.items()} == one
+        assert attack.id in batch["errors"] and attack.id in batch["log"]
 
 
 def test_the_batch_completes_for_everyone_else(batch):
-    graded = {s for s, row in batch["stored"].items() if all(score is not None for score, _ in row.values())}
-    expected = {a.id for a in RUNNABLE if not a.batch_error} | {HONEST}
-    assert expected <= graded, expected - graded
+    for stored, expected in ((batch["stored"], {a.id for a in RUNNABLE}),
+                             (batch["plain"], {a.id for a in RUNNABLE if a.id in PIPELINE})):
+        graded = {s for s, row in stored.items() if all(score is not None for score, _ in row.values())}
+        expected = {a for a in expected if not attacks.by_id(a).batch_error} | {HONEST}
+        assert expected <= graded, expected - graded
 
 
 def test_course_files_are_untouched(batch):
@@ -193,11 +232,8 @@ def test_grade_command_leaves_nothing_unaccounted_and_resumes(batch):
     """`grade` over week01's catalogue: every submission ends with its gradebook rows and a
     feedback file, or an error line naming the student; a second run regrades nothing and
     adds no rows."""
-    from autograder.course.folder import CourseFolder
-    from autograder.staff.grade import grade_week
-
     folder = CourseFolder(batch["root"])
-    run = grade_week(folder, attacks.WEEK, jobs=2, force=True, progress=False, reports=False)
+    run = batch["runs"][attacks.WEEK]
     for student in folder.submissions(attacks.WEEK):
         feedback = batch["root"] / "feedback" / student / attacks.WEEK
         if student in run.errors:

@@ -21,12 +21,6 @@ def grade_cli(path, *extra):
     return json.loads(proc.stdout)
 
 
-def test_reference_pasted_into_release_scores_full(reference_release):
-    result = grade_cli(reference_release, "--student", "alice")
-    assert result["score"] == result["max_score"] == 10.0
-    assert result["assignment"] == "week01" and result["student"] == "alice"
-
-
 def test_untouched_release_scores_zero_with_reasons(blank_release):
     result = grade_cli(blank_release)
     assert result["score"] == 0.0
@@ -35,8 +29,10 @@ def test_untouched_release_scores_zero_with_reasons(blank_release):
     assert any("NotImplementedError" in m for m in sigmoid["messages"])
 
 
-def test_json_has_the_curriculum_shape(reference_release):
-    result = grade_cli(reference_release)
+def test_reference_pasted_into_release_scores_full_in_the_curriculum_json(reference_release):
+    result = grade_cli(reference_release, "--student", "alice")
+    assert result["score"] == result["max_score"] == 10.0
+    assert result["assignment"] == "week01" and result["student"] == "alice"
     assert set(result) >= {"assignment", "student", "score", "max_score", "cells"}
     for cell in result["cells"]:
         assert set(cell) == {"grade_id", "score", "max_score", "passed", "failed", "messages"}
@@ -52,18 +48,6 @@ def test_partial_credit_is_points_times_fraction_passed(week01):
     assert 0 < cell.score < cell.max_score
     assert cell.score == round(cell.max_score * cell.passed / (cell.passed + cell.failed), 2)
     assert any("FloatingPointError" in m or "overflow" in m for m in cell.messages)
-
-
-def test_messages_never_quote_hidden_test_code(week01):
-    suite_lines = {line.strip() for path in week01.suite_dir.glob("*.py")
-                   for line in path.read_text().splitlines() if len(line.strip()) > 20}
-    nb = nbformat.read(week01.source_notebook, as_version=4)
-    for answer in catalogue.load("week01"):
-        result = grade.grade_notebook(catalogue.apply(nb, answer), "week01", "dave", workdir=week01.source_dir)
-        text = "\n".join(m for c in result.cells for m in c.messages)
-        assert text, answer.id
-        assert not [line for line in suite_lines if line in text], answer.id
-        assert "assert " not in text and "Traceback" not in text
 
 
 def test_same_submission_same_scores_and_secret_changes_inputs(reference_release, monkeypatch):
