@@ -46,10 +46,12 @@ c.Autograde.autograde_preprocessors = [
 
 # Feedback (generate_feedback, Formgrader's button): nbgrader's, with the
 # kit's per-exercise summary at the top (scores after manual grades and the
-# late penalty) and summary.txt beside the HTML.
+# late penalty) and summary.txt beside the HTML; readable offline (formulas
+# as MathML, no score outputs, wrapped messages).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "autograder.nbgrader_plugins.feedback_summary.ExerciseSummary",
+    "autograder.nbgrader_plugins.offline_feedback.OfflineFeedback",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 
