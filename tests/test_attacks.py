@@ -33,7 +33,8 @@ from autograder.staff.gradebook import cell_scores
 
 pytestmark = pytest.mark.slow
 
-LIMITS = Limits(call_seconds=2.0, cell_seconds=3.0, notebook_seconds=20.0)
+# the notebook budget leaves room for a machine busy with other tests (the hang attacks use most of it)
+LIMITS = Limits(call_seconds=2.0, cell_seconds=3.0, notebook_seconds=40.0)
 HONEST = "honest"
 HIDDEN_LINE = 30  # characters of a line of the hidden suites or solutions that betray a leak
 
@@ -210,13 +211,14 @@ def test_course_files_are_untouched(batch):
 
 
 def test_hang_and_crash_messages_name_what_happened(batch):
-    messages = {a: " ".join(m for c in batch["one"][a].cells for m in c.messages)
+    messages = {a: " ".join([m for c in batch["one"][a].cells for m in c.messages] + batch["one"][a].problems)
                 for a in ("endless_loop", "sleeps", "segfault", "memory_bomb", "restart_storm")}
     assert "did not finish within" in messages["endless_loop"]
     assert "did not finish within" in messages["sleeps"]
     assert "SIGSEGV" in messages["segfault"]
     assert "MemoryError" in messages["memory_bomb"] or "memory" in messages["memory_bomb"]
-    assert "time budget" in messages["restart_storm"] or "several times" in messages["restart_storm"]
+    assert any(said in messages["restart_storm"]
+               for said in ("time budget", "several times", "stopped the notebook's process"))
 
 
 def test_which_confinement_ran():

@@ -168,6 +168,29 @@ def test_feedback_summary_per_exercise_without_hidden_tests(graded):
     assert f"{late}: {score - penalty:g} / 10 points" in summary and f"late submission: -{penalty:g}" in summary
 
 
+def test_feedback_html_reads_well_offline(graded):
+    folder, _, _, collected, _, _ = graded
+    html = (folder.feedback("blank", WEEK) / f"{weeks.week(WEEK).notebook}.html").read_text(encoding="utf-8")
+    assert "Out[" not in html  # no score outputs under the test cells
+    assert "<math" in html and "$x_i$" not in html  # formulas rendered as the HTML was made
+    assert "pre-wrap" in html  # messages wrap
+
+
+def test_mistakes_are_counted_per_student(graded):
+    folder, _, _, collected, _, _ = graded
+    with open(folder.reports / f"{WEEK}-mistakes.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    counts = {r["mistake"]: int(r["students"]) for r in rows}
+    # the blank notebook: each exercise not implemented, once each however many checks saw it
+    assert all(counts[f"{exercise}.not_implemented"] == 1 for exercise in weeks.week(WEEK).exercises)
+    assert [int(r["students"]) for r in rows] == sorted((int(r["students"]) for r in rows), reverse=True)
+    with open(folder.reports / f"{WEEK}-questions.csv", encoding="utf-8") as handle:
+        blank = [r for r in csv.DictReader(handle) if r["student_id"] == "blank"]
+    assert all(r["mistakes"].endswith(".not_implemented") for r in blank)
+    report = (folder.reports / f"{WEEK}-report.html").read_text(encoding="utf-8")
+    assert "Most common mistakes" in report and "sigmoid.not_implemented" in report
+
+
 def test_nbgraders_own_generate_feedback_keeps_the_summary(graded):
     folder, _, _, collected, _, _ = graded
     nbgrader(["generate_feedback", WEEK, "--force"], cwd=folder.root)

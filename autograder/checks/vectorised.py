@@ -69,8 +69,8 @@ def expect_vectorised(student, name: str, args: list, reference, *, rng, via: Ex
     found, _ = timed(LARGE)
     expected, _ = reference_run(LARGE)
     if found is None or expected is None or abs(found[0] - expected[0]) > 1e-6 * expected[1] + 1e-9:
-        raise Mistake(f"{what} gave wrong values on a large input ({LARGE} elements), so whether it is "
-                      "vectorised could not be checked")
+        raise Mistake(f"gave wrong values on a large input ({LARGE} elements), so whether it is "
+                      "vectorised could not be checked", "values_large", what)
     timings = {"large": [], "small": [], "reference large": [], "reference small": []}
     for _ in range(REPEATS):
         timings["large"].append(timed(LARGE)[1])
@@ -83,10 +83,10 @@ def expect_vectorised(student, name: str, args: list, reference, *, rng, via: Ex
     needed = max(median["reference large"] - median["reference small"], 0)
     floor = LOOP_NS_PER_NUMBER * _numbers_per_row(reference, args, kwargs or {}) * (LARGE - SMALL)
     expect(used <= floor or used <= LOOP_FACTOR * needed,
-           f"{what} runs a Python loop over the elements: it took {used / (LARGE - SMALL):.0f} ns of CPU per "
+           f"runs a Python loop over the elements: it took {used / (LARGE - SMALL):.0f} ns of CPU per "
            f"element of a {LARGE}-element input, where numpy operations on the whole array need about "
            f"{needed / (LARGE - SMALL):.0f} ns (np.vectorize, np.frompyfunc and map loop too); use numpy "
-           "operations on the whole array instead")
+           "operations on the whole array instead", "loops", what)
 
 
 def _numbers_per_row(reference, args, kwargs):

@@ -10,6 +10,11 @@ that passed (partial credit), rounded to 1/100 point, except that checks of
 secondary properties (``pytest.mark.side``: dtype, inputs kept,
 vectorised...) count as passed only when every value check of the cell
 passed: an answer that computes nothing right earns nothing.
+
+The failed checks of a cell are reported as mistakes (:func:`mistakes`):
+each once, ``<exercise>.<kind>``, with how many checks showed it and on
+which inputs; a side check of a cell whose values are wrong, and that could
+not judge for that reason, says nothing more.
 """
 
 import ast
@@ -58,7 +63,11 @@ def grade_notebook(nb, assignment: str, student: str = "student", workdir=None,
     sandbox = warm.sandbox_for(limits, submission_files(workdir) + week.shipped_files(), _preload(code))
     with StudentProcess(code, limits=limits, scrub=redact.for_week(week).scrub, zygote=sandbox) as process:
         outcomes = runner.run_suite(process, assignment, student, get_secret())
-    return NotebookResult(assignment, student, _score_cells(week, outcomes.values()))
+        # a cell stopped while the notebook ran (too slow, or it crashed) is named, even when no check needed it
+        stopped = [f"{problem['message']}: that statement was skipped when the notebook ran for grading "
+                   f"(names it defines stay undefined)"
+                   for problem in process.startup_problems.values()]
+    return NotebookResult(assignment, student, _score_cells(week, outcomes.values()), stopped)
 
 
 def read_submission(path, week: Week, student: str, config=None) -> tuple:
@@ -122,15 +131,50 @@ def _score_cells(week, outcomes):
         passed = sum(o.passed for o in mine)
         paid = sum(o.passed and (values_right or not o.side) for o in mine)
         score = round(test_cell.points * paid / len(mine), 2)
-        messages = list(dict.fromkeys(o.message for o in mine if not o.passed))
-        results.append(CellResult(test_cell.grade_id, score, test_cell.points,
-                                  passed, len(mine) - passed, messages))
+        # a side check that could not judge because the values are wrong says nothing the value checks did not
+        found = mistakes(week, test_cell.grade_id, [o for o in mine if not o.passed
+                                                    and (values_right or o.kind not in UNJUDGED)])
+        results.append(CellResult(test_cell.grade_id, score, test_cell.points, passed, len(mine) - passed,
+                                  [m["message"] for m in found], found))
     return results
+
+
+MAX_WHERE = 4  # inputs named per mistake; more are counted, not listed
+UNJUDGED = {"values_large"}  # side-check kinds that only repeat that the values are wrong
+
+
+def mistakes(week, grade_id, failed):
+    """Each distinct mistake of the ``failed`` outcomes of one cell, once, in order:
+    ``{"id": "<exercise>.<kind>", "checks": n, "message": ...}``, the message naming
+    the inputs that showed it."""
+    exercise = week.exercise_of(grade_id) or grade_id.removeprefix("test_")
+    found = {}  # id -> {"checks": n, "texts": [...], "wheres": [...]}
+    for outcome in failed:
+        entry = found.setdefault(f"{exercise}.{outcome.kind}", {"checks": 0, "texts": [], "wheres": []})
+        entry["checks"] += 1
+        if outcome.text not in entry["texts"]:
+            entry["texts"].append(outcome.text)
+        if outcome.where and outcome.where not in entry["wheres"]:
+            entry["wheres"].append(outcome.where)
+    return [{"id": mistake_id, "checks": entry["checks"],
+             "message": _sentence(entry["texts"], entry["wheres"], entry["checks"])}
+            for mistake_id, entry in found.items()]
+
+
+def _sentence(texts, wheres, checks):
+    text = " / ".join(texts)
+    if not wheres:
+        return text if checks == 1 else f"{text} ({checks} checks)"
+    shown = "; ".join(wheres[:MAX_WHERE]) + ("; ..." if len(wheres) > MAX_WHERE else "")
+    if checks == 1:
+        return f"{shown}: {text}"
+    return f"{text} ({checks} checks: {shown})"
 
 
 def zero_result(week: Week, student: str, reason: str) -> NotebookResult:
     """Every cell 0, with the reason the notebook could not be graded."""
-    zero = [CellResult(c.grade_id, 0.0, c.points, 0, 0, [reason]) for c in week.test_cells]
+    zero = [CellResult(c.grade_id, 0.0, c.points, 0, 0, [reason],
+                       [{"id": "notebook.unreadable", "checks": 0, "message": reason}]) for c in week.test_cells]
     return NotebookResult(week.id, student, zero, problems=[reason])
 
 

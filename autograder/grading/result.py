@@ -16,7 +16,9 @@ class CellResult:
     max_score: float
     passed: int
     failed: int
-    messages: list
+    messages: list  # one per mistake, in the order of ``mistakes``
+    # each distinct mistake the failed checks point to, once: {"id": "sigmoid.dtype", "checks": 2, "message": ...}
+    mistakes: list = dataclasses.field(default_factory=list)
 
     def summary(self) -> str:
         """The text shown under the test cell in the feedback notebook."""

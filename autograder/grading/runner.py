@@ -7,8 +7,10 @@ Each test is tied to one autograder-test cell of the notebook by the
 ``cell`` marker (``pytestmark = pytest.mark.cell("test_sigmoid")``). A
 test marked ``isolated`` (it sends grader code) runs in a session of its
 own; those run after the others, which share one session.
-The plugin records, per test, whether it passed and the student-facing
-message; pytest's own report, which quotes test code, is never kept.
+The plugin records, per test, whether it passed, the student-facing
+message and the kind of mistake it showed (:data:`PROBLEM_KINDS` for what
+the student's code did, the Mistake's own kind, else the test's name);
+pytest's own report, which quotes test code, is never kept.
 """
 
 import dataclasses
@@ -21,7 +23,9 @@ import pytest
 from ..checks.expect import Mistake
 from ..course.weeks import SUITES
 from ..errors import SuiteProblem
+from ..sandbox import errors as sandbox_errors
 from ..sandbox.errors import StudentCodeProblem
+from . import known_errors
 from .secret import seed_for
 
 log = logging.getLogger(__name__)
@@ -29,13 +33,27 @@ log = logging.getLogger(__name__)
 INTERNAL = "a hidden check could not run (a grader problem, not your code); your instructor has been told"
 
 
+# what the student's code did, as the kind of its mistake
+PROBLEM_KINDS = {sandbox_errors.NotDefined: "not_defined", sandbox_errors.TimedOut: "too_slow",
+                 sandbox_errors.OutOfTime: "out_of_time", sandbox_errors.Crashed: "crashes",
+                 sandbox_errors.BadReply: "bad_reply", sandbox_errors.RaisedError: "raises"}
+
+
 @dataclasses.dataclass
 class Outcome:
     test_id: str
     cell: str
     passed: bool
-    message: str = ""
     side: bool = False  # a secondary property: pays only when the cell's value checks all pass
+    kind: str = ""  # the mistake's kind: its id is <exercise>.<kind>
+    text: str = ""  # what the student is told (without ``where``)
+    where: str = ""  # the input the check saw it on
+
+
+def _kind_of_test(test_id):
+    """``test_values_on_random_inputs`` of ``test_sigmoid.py::test_values_on_random_inputs[vector]``."""
+    name = test_id.split("::")[-1].split("[")[0]
+    return name[len("test_"):] if name.startswith("test_") else name
 
 
 class _KitPlugin:
@@ -81,18 +99,27 @@ class _KitPlugin:
             return
         test_id = _test_id(item)
         if call.when == "call" or (call.excinfo is not None and test_id not in self.outcomes):
-            self.outcomes[test_id] = Outcome(test_id, marker.args[0], call.excinfo is None,
-                                             self._message(item, call.excinfo),
-                                             item.get_closest_marker("side") is not None)
+            outcome = Outcome(test_id, marker.args[0], call.excinfo is None,
+                              side=item.get_closest_marker("side") is not None)
+            if call.excinfo is not None:
+                self._describe(outcome, item, call.excinfo)
+            self.outcomes[test_id] = outcome
 
-    def _message(self, item, excinfo):
-        if excinfo is None:
-            return ""
+    def _describe(self, outcome, item, excinfo):
+        """The failure's message, kind and input, as the student reads them."""
         exc = excinfo.value
-        if isinstance(exc, (Mistake, StudentCodeProblem)):
-            return str(exc)
-        self.internal_errors.append(f"{item.nodeid}: {excinfo.exconly()}")
-        return INTERNAL
+        outcome.kind = _kind_of_test(outcome.test_id)
+        if isinstance(exc, Mistake):
+            outcome.kind, outcome.text, outcome.where = exc.kind or outcome.kind, exc.text, exc.where or ""
+        elif isinstance(exc, StudentCodeProblem):
+            outcome.text = str(exc)
+            outcome.kind = next((kind for cls, kind in PROBLEM_KINDS.items() if isinstance(exc, cls)), "raises")
+            if getattr(exc, "exc_type", "") == "NotImplementedError":
+                outcome.kind = "not_implemented"
+            outcome.kind, outcome.text = known_errors.explain(exc) or (outcome.kind, outcome.text)
+        else:
+            self.internal_errors.append(f"{item.nodeid}: {excinfo.exconly()}")
+            outcome.kind, outcome.text = "grader_problem", INTERNAL
 
 
 def run_suite(student, assignment: str, student_id: str, secret: str, suite_dir=None) -> dict:

@@ -2,7 +2,7 @@
 
 ``reports/<week>-report.html``: the score distribution (overall and per
 exercise, plotted with matplotlib and embedded as PNG), the most common
-failure messages with how many students got each, late submissions, and
+mistakes (by id) with how many students made each, late submissions, and
 the students whose grading had errors. Scores are read from nbgrader's
 gradebook; messages from the stored grading results. Every text a student
 could influence is HTML-escaped.
@@ -21,9 +21,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from ..course import calendar, weeks  # noqa: E402
 from ..grading import store  # noqa: E402
+from .exports import mistake_counts  # noqa: E402
 from .gradebook import cell_scores, submissions  # noqa: E402
 
-TOP_MESSAGES = 15
+TOP_MISTAKES = 15
 STYLE = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}
 th{background:#f3f3f3}td.n{text-align:right}img{max-width:100%}.muted{color:#777}"""
@@ -55,7 +56,7 @@ def build(folder, week_id):
                               str(sum(t >= week.max_score for t in totals)), f"{statistics.mean(finals):.2f}"]]))
         parts += ["<h2>Score distribution</h2>", _img(_plot_totals(totals, week.max_score)),
                   _img(_plot_exercises(per_exercise)), _exercise_table(per_exercise)]
-    parts += ["<h2>Most common failure messages</h2>", _messages_table(week, stored)]
+    parts += ["<h2>Most common mistakes</h2>", _mistakes_table(stored)]
     parts += ["<h2>Late submissions</h2>", _late_table(subs)]
     parts += ["<h2>Students with errors</h2>", _errors_table(folder, week_id, subs, stored)]
     parts += ["<h2>Every student</h2>", _students_table(week, subs, per_exercise)]
@@ -118,18 +119,13 @@ def _exercise_table(per_exercise):
     return _table(["exercise", "points", "mean", "full", "partial", "zero"], rows)
 
 
-def _messages_table(week, stored):
-    """Each (exercise, message) once per student, counted over the class."""
-    counts = collections.Counter()
-    for entry in stored.values():
-        if entry.result is None:
-            continue
-        seen = {(week.exercise_of(c.grade_id) or c.grade_id, m) for c in entry.result.cells for m in c.messages}
-        counts.update(seen)
+def _mistakes_table(stored):
+    """One row per mistake id: how many students made it, and what they were told."""
+    counts = mistake_counts(stored)
     if not counts:
-        return "<p>No failure messages.</p>"
-    rows = [[str(n), exercise, message] for (exercise, message), n in counts.most_common(TOP_MESSAGES)]
-    return _table(["students", "exercise", "message"], rows)
+        return "<p>No mistakes.</p>"
+    rows = [[str(row["students"]), row["mistake"], row["message"]] for row in counts[:TOP_MISTAKES]]
+    return _table(["students", "mistake", "what they were told (one of them)"], rows)
 
 
 def _late_table(subs):

@@ -83,7 +83,7 @@ def report(args):
 
 
 def _print_outputs(folder, week_id):
-    for name in ("grades.csv", f"{week_id}-questions.csv", f"{week_id}-report.html"):
+    for name in ("grades.csv", f"{week_id}-questions.csv", f"{week_id}-mistakes.csv", f"{week_id}-report.html"):
         path = folder.reports / name
         if path.exists():
             print(f"  {path}")

@@ -28,11 +28,13 @@ def test_threshold_is_strict_and_honoured(student):
            "classify(a, threshold=...) must compare against the threshold it is given")
 
 
+@pytest.mark.side
 def test_keeps_input(student, rng):
     a = rng.uniform(size=5)
     reply = student.invoke("classify", (a,), return_args=True)
     expect_unchanged(a, reply.args[0], "classify")
 
 
+@pytest.mark.side
 def test_vectorised(student, rng):
     expect_vectorised(student, "classify", [uniform("n")], ref.classify, rng=rng)

@@ -27,6 +27,7 @@ def test_integer_input_gives_float64(student, rng, name):
 
 
 @pytest.mark.parametrize("name", EACH)
+@pytest.mark.side
 def test_keeps_input(student, rng, name):
     x = rng.normal(size=6)
     x[0] = -1.0  # a negative element, which a careless in-place update would change
@@ -35,5 +36,6 @@ def test_keeps_input(student, rng, name):
 
 
 @pytest.mark.parametrize("name", EACH)
+@pytest.mark.side
 def test_vectorised(student, rng, name):
     expect_vectorised(student, name, [uniform("n", low=-3.0, high=3.0)], getattr(ref, name), rng=rng)

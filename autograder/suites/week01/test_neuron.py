@@ -70,6 +70,7 @@ def test_default_activation_is_sigmoid(student, rng):
 
 
 @pytest.mark.isolated
+@pytest.mark.side
 def test_keeps_inputs(student, rng):
     x, w = rng.normal(size=(3, 2)), rng.normal(size=2)
     reply = student.invoke("neuron", (x, w, 1.0), {"activation": SIGMOID}, return_args=True)
@@ -78,6 +79,7 @@ def test_keeps_inputs(student, rng):
 
 
 @pytest.mark.isolated
+@pytest.mark.side
 def test_vectorised(student, rng):
     w = rng.normal(size=2)
     expect_vectorised(student, "neuron", [uniform("n", 2, low=-2.0, high=2.0), w, 0.1, IDENTITY], ref.neuron, rng=rng)

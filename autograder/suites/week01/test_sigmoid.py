@@ -3,14 +3,20 @@
 import numpy as np
 import pytest
 
-from autograder.checks import (call_strict, expect_close, expect_float64, expect_unchanged,
+from autograder.checks import (call_strict, diagnose, expect_close, expect_float64, expect_unchanged,
                                expect_vectorised, uniform)
 from solutions import week01 as ref
 
 pytestmark = pytest.mark.cell("test_sigmoid")
 
 SHAPES = {"scalar": (), "vector": (7,), "matrix": (3, 4), "3d": (2, 3, 2)}
-SIGN_HINT = "sigmoid is 1 / (1 + e^{-x}): check the sign inside e^{...}"
+FORMULA = "sigmoid is 1 / (1 + e^{-x})"
+SIGN = ("sign", "check the sign inside e^{...}: sigmoid(x) = 1 / (1 + e^{-x})")
+
+
+def sign_flipped(x):
+    """What sigmoid with e^{+x} in place of e^{-x} gives."""
+    return ref.sigmoid(-np.asarray(x, dtype=float))
 
 
 @pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
@@ -18,13 +24,13 @@ def test_values_on_random_inputs(student, rng, shape):
     x = rng.normal(0.0, 4.0, size=shape)
     # a lone scalar is kept away from 0, where a straight line 0.5 + x/4 matches to 1e-6
     x = float(np.copysign(max(abs(x), 0.5), x)) if shape == () else x
-    expect_close(student.call("sigmoid", x), ref.sigmoid(x), f"sigmoid(x) for x of shape {shape}",
-                 SIGN_HINT)
+    diagnose(student.call("sigmoid", x), ref.sigmoid(x), f"sigmoid(x) for x of shape {shape}", FORMULA,
+             {SIGN: sign_flipped(x)})
 
 
 def test_half_at_zero_and_symmetry(student, rng):
     x = rng.uniform(0.1, 8.0, size=5)
-    expect_close(student.call("sigmoid", 0.0), 0.5, "sigmoid(0)", SIGN_HINT)
+    expect_close(student.call("sigmoid", 0.0), 0.5, "sigmoid(0)", FORMULA)
     total = student.call("sigmoid", x) + student.call("sigmoid", -x)
     expect_close(total, np.ones(5), "sigmoid(x) + sigmoid(-x)",
                  "the two should add up to 1 for every x")
@@ -46,10 +52,14 @@ def test_integer_inputs_give_float64(student, rng, dtype):
                       mistake="negating an unsigned or integer array does not give float values; "
                               "convert x to float64 first").value
     expect_float64(out, f"sigmoid of a {dtype} array")
-    expect_close(out, ref.sigmoid(x), f"sigmoid of a {dtype} array",
-                 "-x on a uint8 array wraps around (uint8 has no negative numbers); convert x to float first")
+    with np.errstate(all="ignore"):
+        wrapped = 1 / (1 + np.exp(-x))  # -x of unsigned integers wraps around instead of going negative
+    diagnose(out, ref.sigmoid(x), f"sigmoid of a {dtype} array", FORMULA + ", for integer inputs too",
+             {("integer_wraps", "-x on a uint8 array wraps around (uint8 has no negative numbers); convert "
+               "x to float first"): wrapped, SIGN: sign_flipped(x)})
 
 
+@pytest.mark.side
 def test_returns_float64_and_keeps_input(student, rng):
     x = rng.normal(size=(4, 3))
     reply = student.invoke("sigmoid", (x,), return_args=True)
@@ -57,5 +67,6 @@ def test_returns_float64_and_keeps_input(student, rng):
     expect_unchanged(x, reply.args[0], "sigmoid")
 
 
+@pytest.mark.side
 def test_vectorised(student, rng):
     expect_vectorised(student, "sigmoid", [uniform("n", low=-8.0, high=8.0)], ref.sigmoid, rng=rng)

@@ -101,6 +101,7 @@ def test_honours_delta(student, rng):
     check_loss(value, y, t, "cross_entropy(y, t, delta=1e-3)", delta=1e-3)
 
 
+@pytest.mark.side
 def test_keeps_inputs(student, rng):
     y, t = sample(rng, 5, (5, 1), (5,))
     y = y.copy()
@@ -110,5 +111,6 @@ def test_keeps_inputs(student, rng):
     expect_unchanged(tf, reply.args[1], "cross_entropy")
 
 
+@pytest.mark.side
 def test_vectorised(student, rng):
     expect_vectorised(student, "cross_entropy", [uniform("n", 1, low=0.001, high=0.999), integers("n", 1)], ref.cross_entropy, rng=rng)

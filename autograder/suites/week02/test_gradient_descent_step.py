@@ -58,6 +58,7 @@ def test_honours_learning_rate(student, rng, lr):
                f"gradient_descent_step(param, grad, lr={lr})")
 
 
+@pytest.mark.side
 def test_keeps_grad(student, rng):
     param, grad = rng.normal(size=3), rng.normal(size=3)
     reply = student.invoke("gradient_descent_step", (param, grad, 0.1), return_args=True)

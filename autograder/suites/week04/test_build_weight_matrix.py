@@ -84,6 +84,7 @@ def test_float64_and_fractions_kept(student, rng):
     check(W, w, 2, 2, "build_weight_matrix with the weights 2, -1, 0.25, ...")
 
 
+@pytest.mark.side
 def test_keeps_the_dict(student, rng):
     w = dense(rng, 2, 3)
     _, after = build(student, w, 2, 3)

@@ -102,6 +102,7 @@ def test_single_1d_sample(independent, rng):
     check_values(cache, x, params, "one 1-D sample x (3,)")
 
 
+@pytest.mark.side
 def test_keeps_inputs(independent, rng):
     X, params = rng.normal(size=(3, 2)), make_params(rng, (2, 3, 1))
     reply = forward(independent, X, params, return_args=True)
@@ -113,6 +114,7 @@ def test_keeps_inputs(independent, rng):
         expect_unchanged(value, params_after[key], f"feed_forward (params['{key}'])")
 
 
+@pytest.mark.side
 def test_vectorised(student, stand_ins, rng):
     params = make_params(rng, (3, 4, 2))
     expect_vectorised(student, "feed_forward", [uniform("n", 3, low=-2.0, high=2.0), params], ref.feed_forward, rng=rng,

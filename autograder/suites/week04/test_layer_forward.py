@@ -104,6 +104,7 @@ def test_integer_inputs_give_float64(student):
 
 
 @pytest.mark.isolated
+@pytest.mark.side
 def test_keeps_inputs(student, rng):
     A_prev, W, b = rng.normal(size=(3, 2)), rng.normal(size=(2, 2)), rng.normal(size=2)
     reply = student.invoke("layer_forward", (A_prev, W, b), {"activation": TANH}, return_args=True)
@@ -112,6 +113,7 @@ def test_keeps_inputs(student, rng):
 
 
 @pytest.mark.isolated
+@pytest.mark.side
 def test_vectorised(student, rng):
     W, b = rng.normal(size=(3, 2)), rng.normal(size=2)
     expect_vectorised(student, "layer_forward", [uniform("n", 3, low=-2.0, high=2.0), W, b, IDENTITY], ref.layer_forward, rng=rng,

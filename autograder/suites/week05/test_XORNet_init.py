@@ -63,6 +63,7 @@ def test_default_seed_is_none(xornet):
                f"self.params['{key}'] without a seed should hold draws of .random, between 0 and 1")
 
 
+@pytest.mark.side
 def test_keeps_training_data(student, xornet):
     xdata, tdata = xornet.inputs.copy(), xornet.targets["XOR"].copy()
     reply = student.invoke("XORNet", (xdata, tdata), {"seed": 1}, return_args=True)

@@ -124,6 +124,7 @@ def test_one_sample_batch(student, network):
     check_values(grads, expected, params, cache, T, "batch of one sample")
 
 
+@pytest.mark.side
 def test_keeps_inputs(student, network):
     X, T, params = network((2, 3, 2), 4)
     cache = ref.feed_forward(X, params)
@@ -151,6 +152,7 @@ with_cache
 
 
 @pytest.mark.isolated
+@pytest.mark.side
 def test_vectorised(student, network, rng):
     _, _, params = network((3, 4, 1), 2)
     expect_vectorised(student, "backward", [uniform("n", 3, low=-2.0, high=2.0), integers("n", 1), params],

@@ -118,6 +118,7 @@ def test_targets_shaped_m(train_step, rng):
     check_step(result, XOR_X, T, params, 0.5, "the XOR network with targets T (m,)")
 
 
+@pytest.mark.side
 def test_keeps_data(train_step, network):
     X, T, params = network((2, 3, 1), 4)
     _, _, _, X_after, T_after = train_step(X, T, params, 0.1)
