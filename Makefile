@@ -36,8 +36,8 @@ release: $(STAMP)  ## gate, then refresh the kit's committed release/WEEK (a cou
 sync: $(STAMP)  ## rewrite WEEK's solution cells from solutions/WEEK.py
 	$(RUN) -m autograder sync-solutions $(WEEK)
 
-bench: $(STAMP)  ## N submissions of WEEK: the kit's grade (--jobs 1, 2) vs plain nbgrader autograde
-	$(RUN) -m autograder bench --week $(WEEK) -n $(N)
+bench: $(STAMP)  ## N submissions of WEEK: kit grade (--jobs 2, 1) vs plain nbgrader autograde; writes bench-course/bench.json
+	$(RUN) -m autograder bench --week $(WEEK) -n $(N) --jobs 2
 
 clean:
 	rm -rf demo-course bench-course submitted autograded feedback exchange gradebook.db

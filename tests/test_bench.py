@@ -1,6 +1,6 @@
 """A tiny run of the benchmark code (``make bench`` runs it on 100 submissions)."""
 
-import re
+import json
 
 import pytest
 
@@ -8,6 +8,9 @@ from autograder.course import weeks
 from autograder.simulation import bench
 
 pytestmark = pytest.mark.slow
+
+FIELDS = ("n", "jobs", "plain_s_per_nb", "plain_noplot_s_per_nb", "kit_grade_s_per_nb", "kit_full_s_per_nb",
+          "kit_grade_jobs1_s_per_nb", *bench.GOALS)
 
 
 def test_submissions_mix_right_wrong_and_broken():
@@ -18,9 +21,17 @@ def test_submissions_mix_right_wrong_and_broken():
 
 
 def test_bench_smoke(tmp_path):
+    # two submissions and --jobs 1 (one run serves kit_grade and kit_grade_jobs1): four timed runs
     lines = []
-    assert bench.run_bench("week01", 4, jobs=(2,), folder=tmp_path / "bench", out=lines.append) == 0
+    assert bench.run_bench("week01", 2, jobs=1, folder=tmp_path / "bench", out=lines.append) == 0
     text = "\n".join(lines)
-    assert "plain nbgrader autograde" in text and "kit grade --jobs 2" in text
-    assert "agree on every cell: yes" in text
-    assert len(re.findall(r"\d+\.\dx$", text, re.M)) == 3  # a ratio per timed run: plain, kit, kit + extras
+    assert "plot cells removed" in text and "kit grade --jobs 1 (+ feedback" in text
+    assert "agree on every cell" in text and ": yes;" in text
+    data = json.loads((tmp_path / "bench" / "bench.json").read_text())
+    assert all(isinstance(data[field], (int, float)) and data[field] > 0 for field in FIELDS)
+    assert (data["n"], data["jobs"], data["kit_grade_vs_jobs1"]) == (2, 1, 1.0)
+    assert data["scores_agree"] is True
+    for label, key in (("plain nbgrader autograde, plot cells removed", "plain_noplot"),
+                       ("kit grade --jobs 1 --no-feedback", "kit_grade")):  # the table shows bench.json's figures
+        row = [line for line in lines if line.startswith(label)][-1]  # after the progress line
+        assert row.split()[-1] == f"{data[f'{key}_s_per_nb']:.3f}"
