@@ -74,14 +74,16 @@ def diagnose(value: object, expected: object, what: str, hint: str = "", mistake
     """:func:`expect_close`, naming the known mistake a wrong answer matches.
 
     ``mistakes`` maps a message (or a ``(kind, message)`` pair) to the
-    wrong value that mistake gives. A wrong ``value`` that matches one
-    (which itself differs from ``expected``) fails with the first such
-    message; any other wrong value with ``hint``.
+    wrong value that mistake gives. A wrong ``value`` that matches exactly
+    one of them (which itself differs from ``expected``) fails with its
+    message; any other wrong value, or one that several mistakes would
+    explain, with ``hint``: a cause is named only where the evidence shows it.
     """
-    for named, wrong in (mistakes or {}).items():
-        kind, message = named if isinstance(named, tuple) else (None, named)
-        if not _matches(expected, wrong, rtol) and _matches(value, wrong, rtol):
-            raise Mistake("wrong values" + _hint(message), kind, what)
+    matching = [named for named, wrong in (mistakes or {}).items()
+                if not _matches(expected, wrong, rtol) and _matches(value, wrong, rtol)]
+    if len(matching) == 1:
+        kind, message = matching[0] if isinstance(matching[0], tuple) else (None, matching[0])
+        raise Mistake("wrong values" + _hint(message), kind, what)
     return expect_close(value, expected, what, hint, rtol=rtol)
 
 

@@ -47,7 +47,8 @@ def test_no_overflow_at_large_inputs(student, x):
 
 @pytest.mark.parametrize("dtype", ["int64", "int32", "uint8"])
 def test_integer_inputs_give_float64(student, rng, dtype):
-    x = rng.integers(0, 120, size=6).astype(dtype)
+    # small values too: there a wrapped-around -x and a flipped sign give different answers
+    x = np.concatenate([[0, 3], rng.integers(0, 120, size=6)]).astype(dtype)
     out = call_strict(student, "sigmoid", x, what=f"sigmoid of a {dtype} array",
                       mistake="negating an unsigned or integer array does not give float values; "
                               "convert x to float64 first").value
@@ -55,8 +56,9 @@ def test_integer_inputs_give_float64(student, rng, dtype):
     with np.errstate(all="ignore"):
         wrapped = 1 / (1 + np.exp(-x))  # -x of unsigned integers wraps around instead of going negative
     diagnose(out, ref.sigmoid(x), f"sigmoid of a {dtype} array", FORMULA + ", for integer inputs too",
-             {("integer_wraps", "-x on a uint8 array wraps around (uint8 has no negative numbers); convert "
-               "x to float first"): wrapped, SIGN: sign_flipped(x)})
+             {SIGN: sign_flipped(x),
+              ("integer_wraps", "-x on a uint8 array wraps around (uint8 has no negative numbers); convert "
+               "x to float first"): wrapped})
 
 
 @pytest.mark.side
