@@ -44,7 +44,8 @@ def _without_kit_cells(nb):
     nb.cells = [cell for cell in nb.cells if ROLE not in cell.get("metadata", {})]
 
 
-def _cell(role, text):
+def kit_cell(role, text):
+    """A markdown cell the kit adds (``role``: what for), marked so later steps tell it from the student's."""
     cell = new_markdown_cell(text)
     cell.metadata[ROLE] = role
     return cell
@@ -78,7 +79,7 @@ class NoteForStaff(NbGraderPreprocessor):
         else:
             lines.append(f"- on time: {score:g} / {maximum:g}")
         lines += [f"- ! {_text(problem)}" for problem in problems]
-        nb.cells.insert(0, _cell("staff-note", "\n".join(lines)))
+        nb.cells.insert(0, kit_cell("staff-note", "\n".join(lines)))
         return nb, resources
 
 
@@ -106,7 +107,7 @@ class ExerciseSummary(NbGraderPreprocessor):
                          sum(float(meta.get("points", 0)) for meta in graded), list(said)))
         total, maximum = float(info.get("score", 0)), float(info.get("max_score", 0))
         penalty = float(info.get("late_penalty", 0) or 0)
-        nb.cells.insert(0, _cell("summary", _markdown(week, total, maximum, penalty, problems, rows)))
+        nb.cells.insert(0, kit_cell("summary", _markdown(week, total, maximum, penalty, problems, rows)))
         resources.setdefault("outputs", {})["summary.txt"] = \
             _plain(week, info["student"], total, maximum, penalty, problems, rows).encode("utf-8")
         return nb, resources

@@ -12,10 +12,9 @@
 import re
 
 from latex2mathml.converter import convert
-from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from .feedback_summary import ROLE
+from .feedback_summary import ROLE, kit_cell
 
 # code (fenced or inline) is left alone; math is looked for only between it
 CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.S)
@@ -50,7 +49,5 @@ class OfflineFeedback(NbGraderPreprocessor):
                 cell.source = mathml(cell.source)
             elif cell.cell_type == "code" and cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
                 cell.outputs = [out for out in cell.get("outputs", []) if out.get("output_type") != "execute_result"]
-        style = new_markdown_cell(WRAP)
-        style.metadata[ROLE] = "style"
-        nb.cells.insert(0, style)
+        nb.cells.insert(0, kit_cell("style", WRAP))
         return nb, resources
