@@ -13,8 +13,10 @@ import logging
 import os
 import sys
 
+from . import texts
 from .errors import KitError
 
+_ = texts.domain("grading")
 INSTRUCTOR_FLAG = "DLKIT_INSTRUCTOR"  # the same name solutions/__init__.py checks
 
 # command -> "module:function" that runs it with the parsed arguments
@@ -46,6 +48,8 @@ def parser():
     grade.add_argument("--assignment", required=True, help="assignment id, e.g. week01")
     grade.add_argument("--student", default="student", help="student id (seeds the hidden inputs)")
     grade.add_argument("--json", action="store_true", help="print the grading JSON")
+    grade.add_argument("--lang", choices=("ko", "en", "both"),
+                       help="language of the messages (default: the course table's `language` here, else both)")
 
     commands.add_parser("gate", help="check that a week may be released (no release)").add_argument("week")
     commands.add_parser("build-release", help="gate, then refresh the kit's committed release/WEEK"
@@ -126,7 +130,9 @@ def grade_notebook(args):
     sys.modules.setdefault("rfc3987_syntax", None)
     from .grading.grade import grade_notebook as grade
 
-    result = grade(args.path, args.assignment, args.student)
+    from .course import table
+
+    result = grade(args.path, args.assignment, args.student, lang=args.lang or table.for_folder(".").language)
     print(result.to_json() if args.json else _table(result))
     return 0
 
@@ -176,9 +182,10 @@ def bench(args):
 def _table(result):
     lines = [f"{result.assignment} / {result.student}: {result.score:g} / {result.max_score:g}"]
     for problem in result.problems:
-        lines.append(f"  ! {problem}")
+        lines.append(f"  ! {problem}".replace("\n", "\n    "))
     for cell in result.cells:
-        lines.append(f"  {cell.grade_id:<28} {cell.score:>5g} / {cell.max_score:<4g} "
-                     f"{cell.passed} passed, {cell.failed} failed")
-        lines += [f"      - {m}" for m in cell.messages]
+        counts = texts.render(_("{passed} passed, {failed} failed", passed=cell.passed, failed=cell.failed),
+                              result.language).replace("\n", " · ")
+        lines.append(f"  {cell.grade_id:<28} {cell.score:>5g} / {cell.max_score:<4g} {counts}")
+        lines += [f"      - {m}".replace("\n", "\n        ") for m in cell.messages]
     return "\n".join(lines)

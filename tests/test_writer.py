@@ -33,7 +33,7 @@ def _fake(nb, workdir, key_of=None):
     """A stored result that no grading would give: 1.23 points on every cell."""
     week = find_week(WEEK)
     cells = [CellResult(c.grade_id, 1.23, c.points, 1, 1, ["fake"]) for c in week.test_cells]
-    key = store.key(key_of or nb, workdir, WEEK, "alice", Limits())
+    key = store.key(key_of or nb, workdir, WEEK, "alice", Limits(), "both")  # the kit's course language
     return store.Stored(key, NotebookResult(WEEK, "alice", cells))
 
 
@@ -65,14 +65,16 @@ def test_another_notebook_is_graded_again(sanitized, reference_release, tmp_path
     assert sum(float(s) for s in _scores(nb)) == 10
 
 
-def test_key_covers_files_beside_the_notebook_but_not_the_weeks_own(sanitized, tmp_path):
-    base = store.key(sanitized, tmp_path, WEEK, "alice", Limits())
+def test_key_covers_files_student_limits_and_language(sanitized, tmp_path):
+    def key(student="alice", limits=Limits(), lang="both"):
+        return store.key(sanitized, tmp_path, WEEK, student, limits, lang)
+
+    base = key()
     (tmp_path / "helper.py").write_text("X = 1\n")
-    assert store.key(sanitized, tmp_path, WEEK, "alice", Limits()) != base
-    assert store.key(sanitized, tmp_path, WEEK, "bob", Limits()) != \
-        store.key(sanitized, tmp_path, WEEK, "alice", Limits())
-    assert store.key(sanitized, tmp_path, WEEK, "alice", Limits(call_seconds=1)) != \
-        store.key(sanitized, tmp_path, WEEK, "alice", Limits())
+    assert key() != base
+    assert key("bob") != key()
+    assert key(limits=Limits(call_seconds=1)) != key()
+    assert key(lang="ko") != key()  # messages in another language are graded again
 
 
 def test_stored_results_round_trip(tmp_path):

@@ -6,7 +6,8 @@
    exercise and none on the others, and what its feedback says quotes no
    hidden test code;
 4. the release holds no solution code, no hidden-test text and no marker;
-5. each test cell of the release is the source's own, so the checksums
+5. no hidden check broke on any of these (a suite's own bug is not a lost point);
+6. each test cell of the release is the source's own, so the checksums
    nbgrader stores match what students hand in (a cell that lost a hidden
    section in the release makes nbgrader log it as tampered with).
 """
@@ -97,6 +98,8 @@ def run_gate(week_id, jobs=None, scratch=None):
             blank = grade.grade_notebook(release_dir / f"{week.notebook}.ipynb", week_id, GATE_STUDENT)
             report.add("blank release scores 0", all(c.score == 0 for c in blank.cells),
                        f"{blank.score:g} / {blank.max_score:g}")
+            _check_no_grader_problem(report, [("the reference", result), ("the blank release", blank)]
+                                     + [(f"wrong answer '{a.id}'", r) for a, r in zip(answers, results)])
             _check_release_text(report, week, reference, release_dir)
     return report
 
@@ -117,6 +120,14 @@ def _prepare_blank(week, scratch):
     release_dir = generate_scratch(week.id, scratch)
     sanitize.scratch_gradebook(week)
     return release_dir
+
+
+def _check_no_grader_problem(report, graded):
+    """A hidden check that broke (a bug of the suite's, not the student's) must not pass as a
+    lost point: a wrong answer that loses points only through one proves nothing."""
+    broken = sorted({f"{who}: {m['id']}" for who, result in graded for cell in result.cells
+                     for m in cell.mistakes if m["id"].endswith(".grader_problem")})
+    report.add("no hidden check broke (grader problems)", not broken, "; ".join(broken[:6]))
 
 
 def _check_wrong_answer(report, week, answer, result):

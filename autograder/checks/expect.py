@@ -12,11 +12,19 @@ kinds they check (``dtype``, ``shape``, ``changes_input``, ``overflow``,
 name (``sigmoid.values_on_random_inputs``). ``where`` says on which input
 the check saw it ("x of shape (3, 4)", "x = -1000"), so feedback can name
 a mistake once with every input that showed it.
+
+Every ``text``, ``hint`` and ``where`` of words is a :class:`~autograder.texts.Text`
+(``_("...")`` of the suite's catalogue), so the student reads it in the
+course's language; a plain string ``where`` is code (``sigmoid(0)``), read
+the same in every language.
 """
 
 import numpy as np
 
 from ..sandbox.errors import RaisedError
+from ..texts import Joined, Text, domain
+
+_ = domain("checks")
 
 RTOL = 1e-6  # relative tolerance against the reference
 ATOL = 1e-9  # absolute tolerance against the reference
@@ -26,12 +34,14 @@ class Mistake(Exception):
     """A check failed: ``text`` explains it to the student, ``kind`` names it (None: the test's
     name), ``where`` is the input it showed on; ``str()`` is the whole sentence."""
 
-    def __init__(self, text: str, kind: str | None = None, where: str | None = None):
+    def __init__(self, text: Text, kind: str | None = None, where: Text | str | None = None):
+        if not isinstance(text, Text):
+            raise TypeError(f"a Mistake's text is a texts.Text, _('...') of the suite's catalogue: {text!r}")
         self.text, self.kind, self.where = text, kind, where
-        super().__init__(f"{where}: {text}" if where else text)
+        super().__init__(f"{where}: {text}" if where else str(text))
 
 
-def expect(condition: object, message: str, kind: str | None = None, where: str | None = None) -> None:
+def expect(condition: object, message: Text, kind: str | None = None, where: Text | str | None = None) -> None:
     if not condition:
         raise Mistake(message, kind, where)
 
@@ -39,41 +49,42 @@ def expect(condition: object, message: str, kind: str | None = None, where: str 
 def numeric(value: object, what: str) -> np.ndarray:
     """``value`` as an ndarray, if it is a number or a numeric array."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.ndarray, np.generic)):
-        raise Mistake(f"returned {kind_of(value)}; expected a number or a numpy array", "return_type", what)
+        raise Mistake(_("returned {value}; expected a number or a numpy array", value=kind_of(value)),
+                      "return_type", what)
     return np.asarray(value)
 
 
-def expect_shape(value: object, shape: tuple, what: str, hint: str = "") -> np.ndarray:
+def expect_shape(value: object, shape: tuple, what, hint: Text | str = "") -> np.ndarray:
     array = numeric(value, what)
-    expect(array.shape == tuple(shape), f"has shape {array.shape}, expected {tuple(shape)}" + _hint(hint),
-           "shape", what)
+    expect(array.shape == tuple(shape), with_hint(_("has shape {got}, expected {want}", got=array.shape,
+                                                   want=tuple(shape)), hint), "shape", what)
     return array
 
 
-def expect_float64(value: object, what: str) -> None:
+def expect_float64(value: object, what) -> None:
     array = numeric(value, what)
     expect(array.dtype == np.float64,
-           f"has dtype {array.dtype}; every array the exercises return is float64 "
-           "(use np.asarray(x, dtype=float) or a float operation)", "dtype", what)
+           _("has dtype {dtype}; every array the exercises return is float64 "
+             "(use np.asarray(x, dtype=float) or a float operation)", dtype=array.dtype), "dtype", what)
 
 
-def expect_close(value: object, expected: object, what: str, hint: str = "", rtol: float = RTOL,
+def expect_close(value: object, expected: object, what, hint: Text | str = "", rtol: float = RTOL,
                  atol: float = ATOL) -> np.ndarray:
     """Shape first (a clearer message), then values within the named tolerances."""
     expected = np.asarray(expected)
     array = expect_shape(value, expected.shape, what, hint)
     with np.errstate(all="ignore"):
         ok = np.allclose(array.astype(float), expected, rtol=rtol, atol=atol, equal_nan=False)
-    expect(ok and np.all(np.isfinite(array) == np.isfinite(expected)), "wrong values" + _hint(hint),
+    expect(ok and np.all(np.isfinite(array) == np.isfinite(expected)), with_hint(_("wrong values"), hint),
            where=what)
     return array
 
 
-def diagnose(value: object, expected: object, what: str, hint: str = "", mistakes: dict | None = None,
+def diagnose(value: object, expected: object, what, hint: Text | str = "", mistakes: dict | None = None,
              rtol: float = RTOL) -> np.ndarray:
     """:func:`expect_close`, naming the known mistake a wrong answer matches.
 
-    ``mistakes`` maps a message (or a ``(kind, message)`` pair) to the
+    ``mistakes`` maps a message Text (or a ``(kind, message)`` pair) to the
     wrong value that mistake gives. A wrong ``value`` that matches exactly
     one of them (which itself differs from ``expected``) fails with its
     message; any other wrong value, or one that several mistakes would
@@ -83,7 +94,7 @@ def diagnose(value: object, expected: object, what: str, hint: str = "", mistake
                 if not _matches(expected, wrong, rtol) and _matches(value, wrong, rtol)]
     if len(matching) == 1:
         kind, message = matching[0] if isinstance(matching[0], tuple) else (None, matching[0])
-        raise Mistake("wrong values" + _hint(message), kind, what)
+        raise Mistake(with_hint(_("wrong values"), message), kind, what)
     return expect_close(value, expected, what, hint, rtol=rtol)
 
 
@@ -99,27 +110,33 @@ def _matches(value, expected, rtol):
         return bool(np.allclose(value.astype(float), expected.astype(float), rtol=rtol, atol=ATOL))
 
 
-def expect_unchanged(before: object, after: object, what: str) -> None:
-    expect(np.array_equal(np.asarray(before), np.asarray(after)),
-           "changed an array it was given; work on a copy, never on the input", "changes_input", what)
+def expect_unchanged(before: object, after: object, what) -> None:
+    """``after`` (the argument as the student's function left it) equals ``before``, in shape and values."""
+    before, after = np.asarray(before), np.asarray(after)
+    expect(before.shape == after.shape, _("changed the shape of an array it was given (from {before} to "
+                                          "{after}); work on a copy, never on the input",
+                                          before=before.shape, after=after.shape), "changes_input", what)
+    expect(np.array_equal(before, after),
+           _("changed an array it was given; work on a copy, never on the input"), "changes_input", what)
 
 
-def kind_of(value: object) -> str:
+def kind_of(value: object) -> Text:
     """What a wrong return value is, for a message ("a str", "None (is a `return` missing?)")."""
     if value is None:
-        return "None (is a `return` missing?)"
-    return f"a {type(value).__name__}"
+        return _("None (is a `return` missing?)")
+    return _("a {type}", type=type(value).__name__)
 
 
-def _hint(hint):
-    return f" — {hint}" if hint else ""
+def with_hint(text: Text, hint: Text | str = "") -> Text:
+    """``text — hint`` (just ``text`` without a hint)."""
+    return Joined([text, hint], " — ") if hint else text
 
 
 # numpy's error state for "must not overflow": over/divide/invalid raise, as
 # in the curriculum; underflow to 0 is the right answer for e^{-1000}
 STRICT = {"over": "raise", "divide": "raise", "invalid": "raise"}
 
-def call_strict(student, name: str, *args, what: str | None = None, mistake: str = "", **kwargs):
+def call_strict(student, name: str, *args, what=None, mistake: Text | str = "", **kwargs):
     """Call with numpy's STRICT error state; an overflow becomes a Mistake.
 
     Returns the :class:`~autograder.sandbox.process.Reply`; warnings, if
@@ -130,9 +147,9 @@ def call_strict(student, name: str, *args, what: str | None = None, mistake: str
         reply = student.invoke(name, args, kwargs, errstate=STRICT)
     except RaisedError as exc:
         if exc.exc_type == "FloatingPointError":
-            raise Mistake(f"made numpy raise FloatingPointError ({exc.exc_message})" + _hint(mistake),
-                          "overflow", what) from None
+            raise Mistake(with_hint(_("made numpy raise FloatingPointError ({detail})", detail=exc.exc_message),
+                                    mistake), "overflow", what) from None
         raise
     if reply.warnings:
-        raise Mistake(f"warned: {reply.warnings[0]}" + _hint(mistake), "overflow", what)
+        raise Mistake(with_hint(_("warned: {warning}", warning=reply.warnings[0]), mistake), "overflow", what)
     return reply

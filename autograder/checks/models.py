@@ -11,7 +11,10 @@ cannot import each other, but both import this module).
 import numpy as np
 
 from ..sandbox.protocol import Expr, Handle
+from ..texts import domain
 from .expect import expect, kind_of, numeric
+
+_ = domain("checks")
 
 # Runs in the student process. Writing into the student's own arrays, rather
 # than replacing them, keeps aliases working (self.params = [self.W, self.b],
@@ -55,44 +58,43 @@ def inject(student, model, values: dict, *, attribute: str | None = None, keep_s
 class ModelDriver:
     """Calls into the student's model with student-facing checks on every reply.
 
-    Subclasses name the class (``cls``, with ``article`` "a" or "an") and
-    its constructor's arguments as the contract writes them, and say what
-    ``loss_val`` returns.
+    Subclasses name the class (``cls``) and its constructor's arguments as
+    the contract writes them, and say what ``loss_val`` returns (a Text).
     """
 
     cls = ""  # the class the exercise defines
-    article = "a"
     arguments = ""  # the constructor's arguments, "xdata, tdata"
-    loss_value = "the summed cross-entropy"  # what loss_val() returns, for its message
+    loss_value = _("the summed cross-entropy")  # what loss_val() returns, for its message
 
     def __init__(self, student):
         self.student = student
 
     def create(self, *args, **kwargs):
         model = self.student.call(self.cls, *args, **kwargs)
-        expect(isinstance(model, Handle), f"{self.cls}({self.arguments}, ...) should create {self.article} "
-               f"{self.cls} object (is {self.cls} a class with an __init__ method?)")
+        expect(isinstance(model, Handle), _("{cls}({arguments}, ...) should create an object of the class "
+                                            "{cls} (is {cls} a class with an __init__ method?)",
+                                            cls=self.cls, arguments=self.arguments))
         return model
 
     def loss(self, model) -> float:
         value = self.student.call((model, "loss_val"))
         expect(isinstance(value, (int, float)) and not isinstance(value, bool),
-               f"loss_val() returned {kind_of(value)}; it should return one number, a Python float "
-               f"({self.loss_value})")
+               _("loss_val() returned {value}; it should return one number, a Python float ({loss})",
+                 value=kind_of(value), loss=self.loss_value))
         return float(value)
 
     def train(self, model, epochs: int) -> list:
         losses = self.student.call((model, "train"), epochs)
-        expect(isinstance(losses, list), f"train({epochs}) returned {kind_of(losses)}; it should return a "
-               "list with the loss after each epoch")
-        expect(len(losses) == epochs, f"train({epochs}) returned a list of {len(losses)} losses; "
-               "it should hold one loss per epoch")
-        what = f"an element of the list returned by train({epochs})"
+        expect(isinstance(losses, list), _("train({epochs}) returned {value}; it should return a list with "
+                                           "the loss after each epoch", epochs=epochs, value=kind_of(losses)))
+        expect(len(losses) == epochs, _("train({epochs}) returned a list of {count} losses; it should hold one "
+                                        "loss per epoch", epochs=epochs, count=len(losses)))
+        what = _("an element of the list returned by train({epochs})", epochs=epochs)
         return [float(numeric(value, what)) for value in losses]
 
     def predict(self, model, x) -> tuple:
         """``(y, labels)`` as numeric arrays."""
         result = self.student.call((model, "predict"), x)
         expect(isinstance(result, (tuple, list)) and len(result) == 2,
-               f"predict(x) returned {kind_of(result)}; it should return the pair (y, labels)")
-        return numeric(result[0], "y of predict(x)"), numeric(result[1], "labels of predict(x)")
+               _("predict(x) returned {value}; it should return the pair (y, labels)", value=kind_of(result)))
+        return numeric(result[0], _("y of predict(x)")), numeric(result[1], _("labels of predict(x)"))

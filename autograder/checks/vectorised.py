@@ -20,7 +20,10 @@ import numpy as np
 
 from ..sandbox.protocol import Expr, Ref
 from ..sandbox.worker import digest, generate
+from ..texts import domain
 from .expect import Mistake, expect
+
+_ = domain("checks")
 
 SMALL, LARGE = 1_000, 20_000  # rows of the two inputs (the large one stays in the CPU's cache)
 # A loop is flagged when a row of the large input costs both more than LOOP_NS_PER_NUMBER
@@ -66,13 +69,13 @@ def expect_vectorised(student, name: str, args: list, reference, *, rng, via: Ex
 
     reference_run = _reference_runner(reference, args, kwargs or {}, seed)
     # warm-up at the large size: a fresh process (and the allocator) pays for its first pages once
-    found, _ = timed(LARGE)
-    expected, _ = reference_run(LARGE)
+    found, _cpu = timed(LARGE)
+    expected, _cpu = reference_run(LARGE)
     if found is None or expected is None or abs(found[0] - expected[0]) > 1e-6 * expected[1] + 1e-9:
-        raise Mistake(f"gave wrong values on a large input ({LARGE} elements), so whether it is "
-                      "vectorised could not be checked", "values_large", what)
+        raise Mistake(_("gave wrong values on a large input ({size} elements), so whether it is "
+                        "vectorised could not be checked", size=LARGE), "values_large", what)
     timings = {"large": [], "small": [], "reference large": [], "reference small": []}
-    for _ in range(REPEATS):
+    for _repeat in range(REPEATS):
         timings["large"].append(timed(LARGE)[1])
         timings["small"].append(timed(SMALL)[1])
         timings["reference large"].append(reference_run(LARGE)[1])
@@ -83,10 +86,10 @@ def expect_vectorised(student, name: str, args: list, reference, *, rng, via: Ex
     needed = max(median["reference large"] - median["reference small"], 0)
     floor = LOOP_NS_PER_NUMBER * _numbers_per_row(reference, args, kwargs or {}) * (LARGE - SMALL)
     expect(used <= floor or used <= LOOP_FACTOR * needed,
-           f"runs a Python loop over the elements: it took {used / (LARGE - SMALL):.0f} ns of CPU per "
-           f"element of a {LARGE}-element input, where numpy operations on the whole array need about "
-           f"{needed / (LARGE - SMALL):.0f} ns (np.vectorize, np.frompyfunc and map loop too); use numpy "
-           "operations on the whole array instead", "loops", what)
+           _("runs a Python loop over the elements: it took {used:.0f} ns of CPU per element of a "
+             "{size}-element input, where numpy operations on the whole array need about {needed:.0f} ns "
+             "(np.vectorize, np.frompyfunc and map loop too); use numpy operations on the whole array instead",
+             used=used / (LARGE - SMALL), size=LARGE, needed=needed / (LARGE - SMALL)), "loops", what)
 
 
 def _numbers_per_row(reference, args, kwargs):

@@ -21,12 +21,17 @@ import re
 
 import nbformat
 
+from ..texts import Explained, domain
+
 DEMO_TAG = "demo"
 HIDDEN_TESTS = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
 MAX_NOTEBOOK_BYTES = 64 * 1024**2  # a notebook of code is kilobytes; outputs may add a few MiB
 
 
-class UnreadableNotebook(ValueError):
+_ = domain("grading")
+
+
+class UnreadableNotebook(Explained, ValueError):
     """The file is not a notebook nbformat can read."""
 
 
@@ -35,16 +40,16 @@ def read(path):
     try:
         size = os.path.getsize(path)
     except OSError as exc:
-        raise UnreadableNotebook(f"the notebook could not be read ({_short(exc)})") from None
+        raise UnreadableNotebook(_("the notebook could not be read ({reason})", reason=_short(exc))) from None
     if size > MAX_NOTEBOOK_BYTES:
-        raise UnreadableNotebook(f"the notebook could not be read (it is {size / 2**20:.0f} MiB; "
-                                 f"clear its outputs and hand it in again)")
+        raise UnreadableNotebook(_("the notebook could not be read (it is {size:.0f} MiB; clear its outputs "
+                                   "and hand it in again)", size=size / 2**20))
     try:
         with open(path, encoding="utf-8") as handle:
             return nbformat.read(handle, as_version=4)
     except (OSError, ValueError, KeyError, AttributeError, TypeError,
             UnicodeDecodeError, nbformat.reader.NotJSONError) as exc:
-        raise UnreadableNotebook(f"the notebook could not be read ({_short(exc)})") from None
+        raise UnreadableNotebook(_("the notebook could not be read ({reason})", reason=_short(exc))) from None
 
 
 def nbgrader_meta(cell):

@@ -13,6 +13,10 @@ state::
     due = 2026-11-30T23:59:00+09:00       # nbgrader's due date: later submissions are late
     late_policy = { per_day = 0.1, max_days = 3 }
 
+The top-level ``language`` (``"ko"``, ``"en"`` or ``"both"``, the default)
+is the language of everything students and staff read: feedback, grading
+JSON, CSVs, the class report.
+
 ``late_policy`` (default: ``[defaults] late_policy``, else ``"none"``) is
 ``"none"`` (late work is marked like any other), ``"zero"`` (late work
 scores 0) or ``{ per_day = f, max_days = d }``: a fraction ``f`` of the
@@ -27,6 +31,7 @@ import math
 import tomllib
 from pathlib import Path
 
+from .. import texts
 from ..errors import CourseTableError
 
 KIT_ROOT = Path(__file__).resolve().parents[2]
@@ -105,6 +110,7 @@ class WeekEntry:
 class CourseTable:
     path: Path
     weeks: dict  # {week_id: WeekEntry}, in table order
+    language: str = texts.DEFAULT  # what students and staff read: "ko", "en" or "both"
 
     def week(self, week_id):
         try:
@@ -149,7 +155,10 @@ def _parse(path, _mtime, _size):
         provides = tuple((w, tuple(names)) for w, names in entry.get("provides", {}).items())
         weeks[week_id] = WeekEntry(week_id, entry.get("notebook", ""), entry.get("title", ""), provides,
                                    release, due, LatePolicy.parse(entry.get("late_policy", default)))
-    return CourseTable(path, weeks)
+    language = table.get("language", texts.DEFAULT)
+    if language not in texts.LANGUAGES:
+        raise CourseTableError(f"{path}: language must be one of {', '.join(texts.LANGUAGES)}, not {language!r}")
+    return CourseTable(path, weeks, language)
 
 
 def aware(value):

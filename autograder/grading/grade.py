@@ -15,6 +15,10 @@ The failed checks of a cell are reported as mistakes (:func:`mistakes`):
 each once, ``<exercise>.<kind>``, with how many checks showed it and on
 which inputs; a side check of a cell whose values are wrong, and that could
 not judge for that reason, says nothing more.
+
+Every message is rendered here, in the language asked for (``lang``:
+``"ko"``, ``"en"`` or ``"both"``; default: the kit's course table's), so a
+result holds plain text and the same ids and scores in every language.
 """
 
 import ast
@@ -22,7 +26,8 @@ from pathlib import Path
 
 import nbformat
 
-from ..course import cells, weeks
+from .. import texts
+from ..course import cells, table, weeks
 from ..course.weeks import Week
 from ..errors import NotInstructor, SuiteProblem
 from ..sandbox.limits import Limits
@@ -33,11 +38,12 @@ from . import redact, runner, sanitize
 from .result import CellResult, NotebookResult
 from .secret import get_secret
 
+_ = texts.domain("grading")
 MAX_SUBMISSION_BYTES = 20 * 1024**2  # extra files of a submission copied for its code
 
 
 def grade_notebook(nb, assignment: str, student: str = "student", workdir=None,
-                   limits: Limits = Limits()) -> NotebookResult:
+                   limits: Limits = Limits(), lang: str | None = None) -> NotebookResult:
     """Grade ``nb`` (a path or an nbformat node) for ``assignment``.
 
     A path is read and sanitised like ``nbgrader autograde`` does (locked
@@ -49,13 +55,14 @@ def grade_notebook(nb, assignment: str, student: str = "student", workdir=None,
     unreadable notebook scores 0 with the reason, it does not raise.
     """
     week = weeks.week(assignment)
+    lang = texts.check_language(lang or table.kit().language)
     require_instructor()
     if not isinstance(nb, nbformat.NotebookNode):
         path = Path(nb)
         workdir = workdir or path.parent
         nb, reason = read_submission(path, week, student)
         if nb is None:
-            return zero_result(week, student, reason)
+            return zero_result(week, student, reason, lang)
 
     code = cells.student_code(nb)
     # the submission's files, then the week's shipped files (lecture_lib.py...) over them, as
@@ -64,25 +71,28 @@ def grade_notebook(nb, assignment: str, student: str = "student", workdir=None,
     with StudentProcess(code, limits=limits, scrub=redact.for_week(week).scrub, zygote=sandbox) as process:
         outcomes = runner.run_suite(process, assignment, student, get_secret())
         # a cell stopped while the notebook ran (too slow, or it crashed) is named, even when no check needed it
-        stopped = [f"{problem['message']}: that statement was skipped when the notebook ran for grading "
-                   f"(names it defines stay undefined)"
+        stopped = [texts.render(_("{problem}: that statement was skipped when the notebook ran for grading "
+                                  "(names it defines stay undefined)", problem=problem["message"]), lang)
                    for problem in process.startup_problems.values()]
-    return NotebookResult(assignment, student, _score_cells(week, outcomes.values()), stopped)
+    return NotebookResult(assignment, student, _score_cells(week, outcomes.values(), lang), stopped, lang)
 
 
 def read_submission(path, week: Week, student: str, config=None) -> tuple:
     """``(notebook, None)``: the file as handed in, sanitised as ``nbgrader
     autograde`` would with ``config`` (default: the kit's); or ``(None, reason)``
-    when it cannot be graded."""
+    (a Text) when it cannot be graded."""
     path = Path(path)
     if not path.exists() and path.parent.is_dir():
         others = sorted(p.name for p in path.parent.glob("*.ipynb"))
-        return None, (f"no {path.name} was handed in" + (f" (the submission has {', '.join(others)[:200]})"
-                      if others else "") + f": hand the notebook in under its own name, {path.name}")
+        if others:
+            return None, _("no {name} was handed in (the submission has {others}): hand the notebook in "
+                           "under its own name, {name}", name=path.name, others=", ".join(others)[:200])
+        return None, _("no {name} was handed in: hand the notebook in under its own name, {name}",
+                       name=path.name)
     try:
         return sanitize.sanitize(cells.read(path), week, student, config), None
     except (cells.UnreadableNotebook, sanitize.DamagedNotebook) as exc:
-        return None, str(exc)
+        return None, exc.text
 
 
 def submission_files(submission_dir) -> list[Path]:
@@ -117,7 +127,7 @@ def _preload(code):
     return tuple(name for name in PRELOADABLE if name in found)
 
 
-def _score_cells(week, outcomes):
+def _score_cells(week, outcomes, lang):
     known = {cell.grade_id for cell in week.test_cells}
     strays = sorted({o.cell for o in outcomes} - known)
     if strays:
@@ -133,7 +143,7 @@ def _score_cells(week, outcomes):
         score = round(test_cell.points * paid / len(mine), 2)
         # a side check that could not judge because the values are wrong says nothing the value checks did not
         found = mistakes(week, test_cell.grade_id, [o for o in mine if not o.passed
-                                                    and (values_right or o.kind not in UNJUDGED)])
+                                                    and (values_right or o.kind not in UNJUDGED)], lang)
         results.append(CellResult(test_cell.grade_id, score, test_cell.points, passed, len(mine) - passed,
                                   [m["message"] for m in found], found))
     return results
@@ -143,10 +153,10 @@ MAX_WHERE = 4  # inputs named per mistake; more are counted, not listed
 UNJUDGED = {"values_large"}  # side-check kinds that only repeat that the values are wrong
 
 
-def mistakes(week, grade_id, failed):
+def mistakes(week, grade_id, failed, lang):
     """Each distinct mistake of the ``failed`` outcomes of one cell, once, in order:
-    ``{"id": "<exercise>.<kind>", "checks": n, "message": ...}``, the message naming
-    the inputs that showed it."""
+    ``{"id": "<exercise>.<kind>", "checks": n, "message": ...}``, the message (in
+    ``lang``) naming the inputs that showed it."""
     exercise = week.exercise_of(grade_id) or grade_id.removeprefix("test_")
     found = {}  # id -> {"checks": n, "texts": [...], "wheres": [...]}
     for outcome in failed:
@@ -157,25 +167,27 @@ def mistakes(week, grade_id, failed):
         if outcome.where and outcome.where not in entry["wheres"]:
             entry["wheres"].append(outcome.where)
     return [{"id": mistake_id, "checks": entry["checks"],
-             "message": _sentence(entry["texts"], entry["wheres"], entry["checks"])}
+             "message": texts.render(_sentence(entry["texts"], entry["wheres"], entry["checks"]), lang)}
             for mistake_id, entry in found.items()]
 
 
-def _sentence(texts, wheres, checks):
-    text = " / ".join(texts)
+def _sentence(said, wheres, checks):
+    text = texts.Joined(said, " / ")
     if not wheres:
-        return text if checks == 1 else f"{text} ({checks} checks)"
-    shown = "; ".join(wheres[:MAX_WHERE]) + ("; ..." if len(wheres) > MAX_WHERE else "")
+        return text if checks == 1 else _("{text} ({checks} checks)", text=text, checks=checks)
+    shown = texts.Joined(wheres[:MAX_WHERE] + (["..."] if len(wheres) > MAX_WHERE else []), "; ")
     if checks == 1:
-        return f"{shown}: {text}"
-    return f"{text} ({checks} checks: {shown})"
+        return _("{inputs}: {text}", inputs=shown, text=text)
+    return _("{text} ({checks} checks: {inputs})", text=text, checks=checks, inputs=shown)
 
 
-def zero_result(week: Week, student: str, reason: str) -> NotebookResult:
-    """Every cell 0, with the reason the notebook could not be graded."""
+def zero_result(week: Week, student: str, reason, lang: str | None = None) -> NotebookResult:
+    """Every cell 0, with the reason (a Text) the notebook could not be graded."""
+    lang = lang or table.kit().language
+    reason = texts.render(reason, lang)
     zero = [CellResult(c.grade_id, 0.0, c.points, 0, 0, [reason],
                        [{"id": "notebook.unreadable", "checks": 0, "message": reason}]) for c in week.test_cells]
-    return NotebookResult(week.id, student, zero, problems=[reason])
+    return NotebookResult(week.id, student, zero, problems=[reason], language=lang)
 
 
 def require_instructor() -> None:

@@ -8,6 +8,10 @@ command prints as the grading JSON of ``CURRICULUM.md``.
 import dataclasses
 import json
 
+from ..texts import DEFAULT, domain, render
+
+_ = domain("grading")
+
 
 @dataclasses.dataclass
 class CellResult:
@@ -20,12 +24,13 @@ class CellResult:
     # each distinct mistake the failed checks point to, once: {"id": "sigmoid.dtype", "checks": 2, "message": ...}
     mistakes: list = dataclasses.field(default_factory=list)
 
-    def summary(self) -> str:
-        """The text shown under the test cell in the feedback notebook."""
-        total = self.passed + self.failed
-        lines = [f"{self.grade_id}: {self.passed} of {total} hidden checks passed "
-                 f"({self.score:g} / {self.max_score:g} points)"]
-        lines += [f"  - {message}" for message in self.messages]
+    def summary(self, lang: str = DEFAULT) -> str:
+        """The text shown under the test cell in the feedback notebook (``lang``: that of the messages)."""
+        header = _("{cell}: {passed} of {total} hidden checks passed ({score:g} / {points:g} points)",
+                   cell=self.grade_id, passed=self.passed, total=self.passed + self.failed, score=self.score,
+                   points=self.max_score)
+        lines = render(header, lang).splitlines()
+        lines += [f"  - {message}".replace("\n", "\n    ") for message in self.messages]
         return "\n".join(lines) + "\n"
 
 
@@ -35,6 +40,7 @@ class NotebookResult:
     student: str
     cells: list
     problems: list = dataclasses.field(default_factory=list)  # notebook-level, student-facing
+    language: str = DEFAULT  # the language of every message: "ko", "en" or "both"
 
     @property
     def score(self) -> float:
@@ -48,7 +54,7 @@ class NotebookResult:
         return next(cell for cell in self.cells if cell.grade_id == grade_id)
 
     def to_dict(self) -> dict:
-        data = {"assignment": self.assignment, "student": self.student,
+        data = {"assignment": self.assignment, "student": self.student, "language": self.language,
                 "score": self.score, "max_score": self.max_score,
                 "cells": [dataclasses.asdict(cell) for cell in self.cells]}
         if self.problems:
@@ -62,4 +68,5 @@ class NotebookResult:
 def from_dict(data: dict) -> NotebookResult:
     """A :class:`NotebookResult` back from its ``to_dict()``."""
     cells = [CellResult(**cell) for cell in data["cells"]]
-    return NotebookResult(data["assignment"], data["student"], cells, list(data.get("problems", [])))
+    return NotebookResult(data["assignment"], data["student"], cells, list(data.get("problems", [])),
+                          data.get("language", DEFAULT))

@@ -25,12 +25,14 @@ from ..course.weeks import SUITES
 from ..errors import SuiteProblem
 from ..sandbox import errors as sandbox_errors
 from ..sandbox.errors import StudentCodeProblem
+from ..texts import Text, domain
 from . import known_errors
 from .secret import seed_for
 
 log = logging.getLogger(__name__)
+_ = domain("grading")
 
-INTERNAL = "a hidden check could not run (a grader problem, not your code); your instructor has been told"
+INTERNAL = _("a hidden check could not run (a grader problem, not your code); your instructor has been told")
 
 
 # what the student's code did, as the kind of its mistake
@@ -46,8 +48,8 @@ class Outcome:
     passed: bool
     side: bool = False  # a secondary property: pays only when the cell's value checks all pass
     kind: str = ""  # the mistake's kind: its id is <exercise>.<kind>
-    text: str = ""  # what the student is told (without ``where``)
-    where: str = ""  # the input the check saw it on
+    text: Text | str = ""  # what the student is told (without ``where``), rendered when read
+    where: Text | str = ""  # the input the check saw it on
 
 
 def _kind_of_test(test_id):
@@ -119,7 +121,7 @@ class _KitPlugin:
         if isinstance(exc, Mistake):
             outcome.kind, outcome.text, outcome.where = exc.kind or outcome.kind, exc.text, exc.where or ""
         elif isinstance(exc, StudentCodeProblem):
-            outcome.text = str(exc)
+            outcome.text = exc.text
             outcome.kind = next((kind for cls, kind in PROBLEM_KINDS.items() if isinstance(exc, cls)), "raises")
             if getattr(exc, "exc_type", "") == "NotImplementedError":
                 outcome.kind = "not_implemented"

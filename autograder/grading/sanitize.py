@@ -30,11 +30,15 @@ from traitlets.config.loader import PyFileConfigLoader
 from traitlets.utils.importstring import import_item
 
 from ..course.table import KIT_ROOT
+from ..texts import Explained, domain
 
 CACHE = Path(tempfile.gettempdir()) / "dlkit-gradebooks"
 
 
-class DamagedNotebook(ValueError):
+_ = domain("grading")
+
+
+class DamagedNotebook(Explained, ValueError):
     """nbgrader's sanitising step refused the notebook (student-facing reason)."""
 
 
@@ -88,7 +92,8 @@ def sanitize(nb, week, student: str | None, config=None):
         for step in sanitizers(config):
             nb, resources = step(config=config).preprocess(nb, resources)
     except Exception as exc:  # nbgrader raises plain exceptions for broken metadata
-        raise DamagedNotebook(f"nbgrader could not read the notebook's cells ({str(exc)[:200]})") from None
+        raise DamagedNotebook(_("nbgrader could not read the notebook's cells ({reason})",
+                                reason=str(exc)[:200])) from None
     finally:
         quiet.setLevel(level)
     return nb

@@ -8,8 +8,9 @@
      sanitising steps made of it, with the course's config>}
 
 ``key`` names exactly what was graded: the submission's code as nbgrader
-sanitises it, the files beside it, the student, and the grading side (the
-week's hidden suite and source notebook, the secret, the limits). The
+sanitises it, the files beside it, the student, the language of the
+messages, and the grading side (the week's hidden suite and source
+notebook, the translations, the secret, the limits). The
 gradebook writer (:mod:`autograder.staff.writer`) uses a stored result only when
 the notebook nbgrader hands it has the same key; otherwise it grades again.
 So a stale or mismatched result can cost time, never a wrong score.
@@ -25,17 +26,19 @@ import json
 import os
 from pathlib import Path
 
+from .. import texts
 from ..course import cells, weeks
 from .grade import submission_files
 from .result import NotebookResult, from_dict
 from .secret import get_secret
 
 
-def key(nb, workdir, week_id: str, student: str, limits) -> str:
-    """The key of grading sanitised notebook ``nb`` with the files of ``workdir``."""
+def key(nb, workdir, week_id: str, student: str, limits, lang: str) -> str:
+    """The key of grading sanitised notebook ``nb`` with the files of ``workdir``, its
+    messages in ``lang``."""
     week = weeks.week(week_id)
     digest = hashlib.sha256()
-    digest.update(json.dumps([week_id, student, repr(limits), _grading_side(week_id),
+    digest.update(json.dumps([week_id, student, repr(limits), lang, _grading_side(week_id),
                               cells.student_code(nb)]).encode())
     shipped = {p.name for p in week.shipped_files()}
     # the files grading copies into the student's workspace, minus those the week's own replace
@@ -49,7 +52,7 @@ def key(nb, workdir, week_id: str, student: str, limits) -> str:
 def _grading_side(week_id):
     week = weeks.week(week_id)
     digest = hashlib.sha256(week.source_notebook.read_bytes())
-    for path in sorted(week.suite_dir.rglob("*.py")):
+    for path in sorted(week.suite_dir.rglob("*.py")) + sorted(texts.LOCALE.rglob("*.po")):
         digest.update(path.name.encode() + path.read_bytes())
     digest.update(hashlib.sha256(get_secret().encode()).digest())
     return digest.hexdigest()

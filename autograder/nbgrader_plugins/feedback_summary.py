@@ -28,16 +28,19 @@ from nbformat.v4 import new_markdown_cell
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from .. import texts
 from ..course import weeks
 from ..errors import KitError
 
+_ = texts.domain("staff")
 ROLE = "dlkit"  # cell metadata key: "staff-note" or "summary"
 
 
 def findings(nb):
-    """``(problems, {grade_id: [message]})`` the grading step left in ``nb``."""
+    """``(problems, {grade_id: [message]}, language)`` the grading step left in ``nb``."""
     found = nb.metadata.get(ROLE, {})
-    return list(found.get("problems", [])), {k: list(v) for k, v in found.get("messages", {}).items()}
+    return (list(found.get("problems", [])), {k: list(v) for k, v in found.get("messages", {}).items()},
+            found.get("language", texts.DEFAULT))
 
 
 def _without_kit_cells(nb):
@@ -70,14 +73,15 @@ class NoteForStaff(NbGraderPreprocessor):
             score, maximum = float(notebook.score), float(notebook.max_score)
             penalty = float(notebook.late_submission_penalty or 0)
             late = float(notebook.assignment.total_seconds_late or 0)
-        problems, _ = findings(nb)
-        lines = ["**Course kit, for the course staff** (students see their own summary in the feedback)", ""]
+        problems, _messages, lang = findings(nb)
         if late > 0:
-            lines.append(f"- handed in {late / 3600:.1f} h after the due date: late penalty "
-                         f"**-{penalty:g}** points, so {max(0.0, score - penalty):g} / {maximum:g} "
-                         f"(Formgrader's score columns are before the penalty)")
+            when = _("handed in {hours:.1f} h after the due date: late penalty **-{penalty:g}** points, so "
+                     "{final:g} / {points:g} (Formgrader's score columns are before the penalty)",
+                     hours=late / 3600, penalty=penalty, final=max(0.0, score - penalty), points=maximum)
         else:
-            lines.append(f"- on time: {score:g} / {maximum:g}")
+            when = _("on time: {score:g} / {points:g}", score=score, points=maximum)
+        lines = [_in(lang, _("**Course kit, for the course staff** (students see their own summary in the "
+                             "feedback)")), "", f"- {_in(lang, when)}"]
         lines += [f"- ! {_text(problem)}" for problem in problems]
         nb.cells.insert(0, kit_cell("staff-note", "\n".join(lines)))
         return nb, resources
@@ -93,7 +97,7 @@ class ExerciseSummary(NbGraderPreprocessor):
             week = weeks.week(info["assignment"])
         except KitError:  # not one of the kit's weeks: nbgrader's feedback alone
             return nb, resources
-        problems, messages = findings(nb)
+        problems, messages, lang = findings(nb)
         rows = []  # (exercise, score or None, points, [message])
         for exercise in week.exercises:
             graded = [cell.metadata["nbgrader"] for cell in nb.cells
@@ -107,37 +111,45 @@ class ExerciseSummary(NbGraderPreprocessor):
                          sum(float(meta.get("points", 0)) for meta in graded), list(said)))
         total, maximum = float(info.get("score", 0)), float(info.get("max_score", 0))
         penalty = float(info.get("late_penalty", 0) or 0)
-        nb.cells.insert(0, kit_cell("summary", _markdown(week, total, maximum, penalty, problems, rows)))
+        nb.cells.insert(0, kit_cell("summary", _markdown(week, total, maximum, penalty, problems, rows, lang)))
         resources.setdefault("outputs", {})["summary.txt"] = \
-            _plain(week, info["student"], total, maximum, penalty, problems, rows).encode("utf-8")
+            _plain(week, info["student"], total, maximum, penalty, problems, rows, lang).encode("utf-8")
         return nb, resources
 
 
-def _points(score):
-    return "not graded yet" if score is None else f"{score:g}"
+def _points(score, lang):
+    return texts.render(_("not graded yet"), lang) if score is None else f"{score:g}"
 
 
-def _markdown(week, total, maximum, penalty, problems, rows):
-    lines = [f"## 채점 요약 · Grading summary: {_text(week.id)} ({_text(week.title)})", "",
-             f"**{total:g} / {maximum:g}**" + (f" (늦은 제출 late submission: -{penalty:g})" if penalty else ""),
-             ""]
+def _in(lang, text):
+    """``text`` in ``lang``, on one line (for ``both``: Korean · English), safe in markdown."""
+    return _text(texts.render(text, lang).replace("\n", " · "))
+
+
+def _markdown(week, total, maximum, penalty, problems, rows, lang):
+    late = _in(lang, _("late submission: -{penalty:g}", penalty=penalty)) if penalty else ""
+    title, columns = _in(lang, _("Grading summary")), [_("exercise"), _("points"), _("what to fix")]
+    lines = [f"## {title}: {_text(week.id)} ({_text(week.title)})", "",
+             f"**{total:g} / {maximum:g}**" + (f" ({late})" if late else ""), ""]
     lines += [f"- ! {_text(problem)}" for problem in problems]
-    lines += ["", "<table><tr><th>문제 exercise</th><th>점수 points</th><th>무엇을 고칠까 what to fix</th></tr>"]
+    lines += ["", "<table><tr>" + "".join(f"<th>{_in(lang, column)}</th>" for column in columns) + "</tr>"]
     for exercise, score, points, said in rows:
         fixes = "<br>".join(f"• {_text(m)}" for m in said) or "✓"
-        lines.append(f"<tr><td><code>{_text(exercise)}</code></td><td>{_points(score)} / {points:g}</td>"
+        lines.append(f"<tr><td><code>{_text(exercise)}</code></td><td>{_points(score, lang)} / {points:g}</td>"
                      f"<td style=\"white-space: normal\">{fixes}</td></tr>")
     lines.append("</table>")
     return "\n".join(lines)
 
 
-def _plain(week, student, total, maximum, penalty, problems, rows):
-    lines = [f"{week.id} — {week.title}", f"{student}: {total:g} / {maximum:g} points"]
+def _plain(week, student, total, maximum, penalty, problems, rows, lang):
+    lines = [f"{week.id} — {week.title}",
+             texts.render(_("{student}: {score:g} / {points:g} points", student=student, score=total,
+                            points=maximum), lang)]
     if penalty:
-        lines.append(f"late submission: -{penalty:g} points (included)")
+        lines.append(texts.render(_("late submission: -{penalty:g} points (included)", penalty=penalty), lang))
     lines.append("")
     lines += [f"! {problem}" for problem in problems]
     for exercise, score, points, said in rows:
-        lines.append(f"{exercise}: {_points(score)} / {points:g}")
-        lines += [f"  - {m}" for m in said]
+        lines.append(f"{exercise}: {_points(score, lang)} / {points:g}")
+        lines += [f"  - {m}".replace("\n", "\n    ") for m in said]
     return "\n".join(lines) + "\n"

@@ -15,12 +15,14 @@ is removed from the autograded notebook, so feedback never shows it.
 """
 
 import copy
+import os
 
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Bool, Float, Integer
+from traitlets import Bool, Enum, Float, Integer
 
-from ..course import cells, weeks
+from .. import texts
+from ..course import cells, table, weeks
 from ..grading import grade
 from ..sandbox.limits import Limits
 
@@ -36,6 +38,10 @@ class GradeWithHiddenSuites(NbGraderPreprocessor):
     memory_mb = Integer(Limits.memory_bytes // 2**20,
                         help="Address-space limit of the student process (MiB).").tag(config=True)
 
+    language = Enum(("",) + texts.LANGUAGES, "",
+                    help="The language of the feedback's messages: 'ko', 'en' or 'both'; empty: the course "
+                         "table's `language`.").tag(config=True)
+
     strip_hidden_sections = Bool(
         True, help="Remove '### BEGIN/END HIDDEN TESTS' sections from test cells of the "
                    "autograded notebook (and so from feedback).").tag(config=True)
@@ -45,11 +51,16 @@ class GradeWithHiddenSuites(NbGraderPreprocessor):
         return Limits(call_seconds=self.call_seconds, cell_seconds=self.cell_seconds,
                       notebook_seconds=self.notebook_seconds, memory_bytes=self.memory_mb * 2**20)
 
+    def lang(self):
+        """The messages' language, as configured, else the course table's (of nbgrader's course root)."""
+        root = self.config.get("CourseDirectory", {}).get("root") or os.getcwd()
+        return self.language or table.for_folder(root).language
+
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         workdir = resources.get("metadata", {}).get("path") or None
         result = grade.grade_notebook(nb, info["assignment"], info["student"], workdir=workdir,
-                                        limits=self.limits())
+                                      limits=self.limits(), lang=self.lang())
         self.log.info("%s/%s: %s of %s points", info["assignment"], info["student"],
                       result.score, result.max_score)
         write_results(nb, result, self.strip_hidden_sections)
@@ -68,7 +79,7 @@ def write_results(nb, result, strip_hidden=True):
     restore_test_cells(nb, weeks.week(result.assignment))
     by_id = {cell.grade_id: cell for cell in result.cells}
     # what the feedback summary reads (feedback_summary.findings): student-facing text only
-    nb.metadata["dlkit"] = {"problems": list(result.problems),
+    nb.metadata["dlkit"] = {"problems": list(result.problems), "language": result.language,
                             "messages": {cell.grade_id: list(cell.messages) for cell in result.cells}}
     for cell in nb.cells:
         if cell.cell_type != "code" or not cells.is_test_cell(cell):
@@ -80,7 +91,7 @@ def write_results(nb, result, strip_hidden=True):
             continue
         # stdout, never stderr: nbgrader zeroes a cell with any stderr output
         cell.outputs = [
-            new_output("stream", name="stdout", text=graded.summary()),
+            new_output("stream", name="stdout", text=graded.summary(result.language)),
             new_output("execute_result", data={"text/plain": f"{graded.score:g}"}, execution_count=None),
         ]
 

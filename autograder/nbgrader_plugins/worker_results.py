@@ -55,7 +55,8 @@ class GradeFromWorkerResults(GradeWithHiddenSuites):
         stored = store.load(self.results_dir, info["student"]) if self.results_dir else None
         if stored is not None and stored.key and stored.result is not None:
             workdir = resources.get("metadata", {}).get("path") or None
-            if store.key(nb, workdir, info["assignment"], info["student"], self.limits()) == stored.key:
+            if store.key(nb, workdir, info["assignment"], info["student"], self.limits(),
+                         self.lang()) == stored.key:
                 self.log.info("%s/%s: %s of %s points (graded by a worker)", info["assignment"],
                               info["student"], stored.result.score, stored.result.max_score)
                 write_results(nb, stored.result, self.strip_hidden_sections)

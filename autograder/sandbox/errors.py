@@ -1,11 +1,16 @@
 """What can go wrong when the grader asks the student process for something.
 
-Each exception's ``str()`` is written for the student: it names what their
-code did, never what the hidden check expected.
+Each exception's ``text`` (a :class:`~autograder.texts.Text`, read in the
+course's language; ``str()`` is its English) is written for the student: it
+names what their code did, never what the hidden check expected.
 """
 
+from ..texts import Explained, domain
 
-class StudentCodeProblem(Exception):
+_ = domain("sandbox")
+
+
+class StudentCodeProblem(Explained, Exception):
     """Base class: the student's code, not the grader, caused this failure."""
 
 
@@ -18,11 +23,11 @@ class RaisedError(StudentCodeProblem):
 
     def __init__(self, what, exc_type, message, line=None):
         self.exc_type, self.exc_message, self.line = exc_type, message, line
-        where = f" (line {line} of its cell)" if line else ""
-        text = f"{what} raised {exc_type}{where}"
-        if message:
-            text += f": {message[:300]}"
-        super().__init__(text)
+        if line:
+            text = _("{what} raised {type} (line {line} of its cell)", what=what, type=exc_type, line=line)
+        else:
+            text = _("{what} raised {type}", what=what, type=exc_type)
+        super().__init__(_("{text}: {message}", text=text, message=message[:300]) if message else text)
 
 
 class TimedOut(StudentCodeProblem):

@@ -28,12 +28,14 @@ import time
 from pathlib import Path
 
 from ..errors import SuiteProblem
+from ..texts import Text, domain
 from . import protocol
 from .errors import BadReply, Crashed, NotDefined, OutOfTime, RaisedError, TimedOut
 from .limits import Limits
 from .session import Session
 from .zygote import Zygote
 
+_ = domain("sandbox")
 ALL = -1  # in a cell's skipped statements: the cell could not even be parsed in time
 
 
@@ -113,8 +115,8 @@ class StudentProcess:
         self._budget()  # starts the clock on the first request
         while True:
             if self.restarts > self.limits.restarts:
-                raise Crashed("grading stopped calling this notebook's code after it "
-                              "crashed or hung several times")
+                raise Crashed(_("grading stopped calling this notebook's code after it "
+                                "crashed or hung several times"))
             try:
                 session = self._new_session()
             except (Crashed, TimedOut):  # the sandbox died (a session killed it): start it again
@@ -162,7 +164,7 @@ class StudentProcess:
             if ALL in skip:
                 continue
             progress = {}
-            what = f"the cell '{cell['name']}'"
+            what = _("the cell '{cell}'", cell=cell["name"])
             try:
                 reply = session.exchange({"op": "run_cell", "cell": cell, "skip": sorted(skip)},
                                          self._deadline(self.limits.cell_seconds), what, progress.update)
@@ -173,7 +175,8 @@ class StudentProcess:
                 line = progress.get("line")
                 self.startup_problems[(index, statement)] = {
                     "cell": cell["name"], "type": type(exc).__name__,
-                    "message": str(exc) + (f" (at line {line})" if isinstance(line, int) else ""), "line": line}
+                    "message": _("{problem} (at line {line})", problem=exc.text, line=line)
+                    if isinstance(line, int) else exc.text, "line": line}
                 self._end_session()
                 if isinstance(exc, OutOfTime):
                     raise exc
@@ -196,19 +199,20 @@ class StudentProcess:
         return min(time.monotonic() + seconds, self._budget())
 
     def _out_of_time(self):
-        return (f"grading stopped: the notebook used up its time budget of {self.limits.notebook_seconds:g} s "
-                "for all hidden checks, so this check was not run (is some code very slow, or "
-                "training for many epochs outside a function?)")
+        return _("grading stopped: the notebook used up its time budget of {seconds:g} s for all hidden checks, "
+                 "so this check was not run (is some code very slow, or training for many epochs outside a "
+                 "function?)", seconds=self.limits.notebook_seconds)
 
     def _explain(self, exc, what, seconds):
         """The student-facing exception for a session that hung, died or lied."""
         if isinstance(exc, TimedOut):
             if self.deadline is not None and time.monotonic() >= self.deadline - 0.01:
                 return OutOfTime(self._out_of_time())
-            return TimedOut(f"{what} did not finish within {seconds:g} s and was stopped "
-                            "(an endless loop, or far too much work?)")
+            return TimedOut(_("{what} did not finish within {seconds:g} s and was stopped "
+                              "(an endless loop, or far too much work?)", what=what, seconds=seconds))
         if isinstance(exc, Crashed):
-            return Crashed(f"{what} stopped the notebook's process ({_death(self._last_end())})")
+            return Crashed(_("{what} stopped the notebook's process ({how})", what=what,
+                             how=_death(self._last_end())))
         return exc
 
     def _last_end(self):
@@ -222,7 +226,7 @@ class StudentProcess:
             return None
 
     # -- requests -------------------------------------------------------
-    def request(self, request: dict, what: str, seconds: float | None = None, again: bool = True) -> dict:
+    def request(self, request: dict, what: Text | str, seconds: float | None = None, again: bool = True) -> dict:
         self.ensure_started()
         seconds = seconds or self.limits.call_seconds
         try:
@@ -236,7 +240,8 @@ class StudentProcess:
                     # request gets one fresh start (if it is the culprit, it fails there too)
                     self.restarts += 1
                     return self.request(request, what, seconds, again=False)
-                raise Crashed(f"{what} stopped the notebook's process ({_death(ended)})") from None
+                raise Crashed(_("{what} stopped the notebook's process ({how})", what=what,
+                                how=_death(ended))) from None
             raise self._explain(exc, what, seconds) from None
         if not reply.get("ok"):
             error = self._scrubbed_error(reply.get("error"), None)
@@ -248,7 +253,7 @@ class StudentProcess:
         a name the notebook defines stays defined)."""
         self.ensure_started()
         if name not in self.looked_up:
-            self.looked_up[name] = self.request({"op": "lookup", "name": name}, f"looking up {name}")
+            self.looked_up[name] = self.request({"op": "lookup", "name": name}, _("looking up {name}", name=name))
         return self.looked_up[name]
 
     def require(self, name: str) -> dict:
@@ -256,18 +261,23 @@ class StudentProcess:
         info = self.lookup(name)
         if info.get("defined") and info.get("callable"):
             return info
-        hint = ""
+        hint = None
         for error in self.cell_errors:
             if error["type"] in ("TimedOut", "Crashed", "BadReply", "OutOfTime"):
-                hint = f"; {error['message']}"
+                hint = error["message"]
+            elif error.get("line"):
+                hint = _("the cell '{cell}' raised {type} at line {line}: {message}", cell=error["cell"],
+                         type=error["type"], line=error["line"], message=str(error["message"])[:200])
             else:
-                line = f" at line {error['line']}" if error.get("line") else ""
-                hint = (f"; the cell '{error['cell']}' raised {error['type']}{line}: "
-                        f"{str(error['message'])[:200]}")
+                hint = _("the cell '{cell}' raised {type}: {message}", cell=error["cell"], type=error["type"],
+                         message=str(error["message"])[:200])
             if error["cell"] == name:
                 break
-        state = "is not a function" if info.get("defined") else "is not defined"
-        raise NotDefined(f"`{name}` {state} when the notebook runs top to bottom{hint}")
+        if info.get("defined"):
+            state = _("`{name}` is not a function when the notebook runs top to bottom", name=name)
+        else:
+            state = _("`{name}` is not defined when the notebook runs top to bottom", name=name)
+        raise NotDefined(_("{problem}; {cause}", problem=state, cause=hint) if hint is not None else state)
 
     def invoke(self, target, args=(), kwargs=None, *, errstate=None, return_args=False,
                seconds=None, what=None) -> Reply:
@@ -286,7 +296,7 @@ class StudentProcess:
         if return_args:
             result.args = self._value(reply.get("args"))
             if type(result.args) is not tuple or len(result.args) != len(args):
-                raise BadReply(f"{what}: the arguments did not come back")
+                raise BadReply(_("{what}: the arguments did not come back", what=what))
         return result
 
     def call(self, target, *args, **kwargs) -> object:
@@ -309,16 +319,16 @@ class StudentProcess:
         try:
             used = self.session.cpu_ns() - before
         except Crashed:
-            raise Crashed(f"{what} ended the notebook's process") from None
+            raise Crashed(_("{what} ended the notebook's process", what=what)) from None
         found = reply.get("digest")
         if found is not None and not (isinstance(found, list) and len(found) == 2
                                       and all(type(x) in (int, float) for x in found)):
-            raise BadReply(f"{what}: the result did not come back")
+            raise BadReply(_("{what}: the result did not come back", what=what))
         return (tuple(found) if found is not None else None), used
 
     def getattr(self, handle: protocol.Handle, attr: str) -> object:
-        reply = self.request({"op": "getattr", **self._handle_ref(handle), "attr": attr},
-                             f"reading {handle.type_name}.{attr}")
+        name = f"{handle.type_name}.{attr}"
+        reply = self.request({"op": "getattr", **self._handle_ref(handle), "attr": attr}, _("reading {name}", name=name))
         return self._value(reply.get("value"))
 
     def _call_request(self, target, args, kwargs, errstate, what):
@@ -336,7 +346,7 @@ class StudentProcess:
         elif isinstance(target, protocol.Expr):
             key = target.source
             request["expr"] = target.source
-            what = what or "a grader helper"
+            what = what or _("a grader helper")
         else:
             handle, attr = target
             key = (handle.type_name, attr)
@@ -356,7 +366,7 @@ class StudentProcess:
 
     def _handle_ref(self, handle):
         if self.session is None or handle.generation != self.session.generation:
-            raise Crashed("the object was lost when the notebook's process was restarted")
+            raise Crashed(_("the object was lost when the notebook's process was restarted"))
         return {"handle": handle.index}
 
     def _value(self, data):
@@ -368,7 +378,7 @@ class StudentProcess:
     def _warnings(self, reply):
         warnings = reply.get("warnings", [])
         if not isinstance(warnings, list):
-            raise BadReply("malformed warnings")
+            raise BadReply(_("malformed warnings"))
         return [self.scrub(str(w)[:300]) for w in warnings[:20]]
 
     def _scrubbed_error(self, error, cell):
@@ -380,13 +390,13 @@ class StudentProcess:
                 "line": line if isinstance(line, int) else None}
 
 
-def _death(ended):
+def _death(ended) -> Text:
     if not ended:
-        return "it stopped answering"
+        return _("it stopped answering")
     if "signal" in ended:
         name = signal.Signals(ended["signal"]).name if ended["signal"] in signal.valid_signals() \
             else f"signal {ended['signal']}"
-        hint = {"SIGSEGV": "a segmentation fault", "SIGKILL": "killed, probably by the memory limit",
-                "SIGXCPU": "the CPU-time limit"}.get(name, name)
-        return f"it was ended by {name}: {hint}"
-    return f"it exited with code {ended.get('exit')}"
+        hint = {"SIGSEGV": _("a segmentation fault"), "SIGKILL": _("killed, probably by the memory limit"),
+                "SIGXCPU": _("the CPU-time limit")}.get(name, name)
+        return _("it was ended by {signal}: {hint}", signal=name, hint=hint)
+    return _("it exited with code {code}", code=ended.get("exit"))

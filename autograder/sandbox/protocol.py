@@ -18,8 +18,11 @@ import time
 
 import numpy as np
 
+from ..texts import domain
 from .errors import BadReply, Crashed, TimedOut
 from .worker import HEADER, MAX_ITEMS, PLAIN_KINDS, decode, encode, grader_helper
+
+_ = domain("sandbox")
 
 MAX_FRAME = 16 * 1024 * 1024  # bytes in one reply; bigger means a runaway result
 MAX_ELEMENTS = 200_000  # JSON values in one reply (arrays travel as one string each)
@@ -122,16 +125,16 @@ def read_frame(fd: int, deadline: float) -> dict:
     header = _read(fd, HEADER.size, deadline)
     (size,) = HEADER.unpack(header)
     if size > MAX_FRAME:
-        raise BadReply(f"the result was {size / 2**20:.0f} MiB, far more than any answer needs")
+        raise BadReply(_("the result was {size:.0f} MiB, far more than any answer needs", size=size / 2**20))
     body = _read(fd, size, deadline)
     if body.count(b",") + body.count(b"[") + body.count(b"{") > MAX_ELEMENTS:
-        raise BadReply("the result holds far more values than any answer needs")
+        raise BadReply(_("the result holds far more values than any answer needs"))
     try:
         reply = json.loads(body)
     except (ValueError, RecursionError):
-        raise BadReply("the student process sent back something that is not plain data") from None
+        raise BadReply(_("the student process sent back something that is not plain data")) from None
     if not isinstance(reply, dict):
-        raise BadReply("the student process sent back something that is not plain data")
+        raise BadReply(_("the student process sent back something that is not plain data"))
     return reply
 
 
@@ -145,7 +148,7 @@ def decode_value(data: object, generation: int) -> object:
     try:
         value = decode(data, resolve)
     except Exception as exc:  # any malformed payload is the student process's fault
-        raise BadReply(f"the returned value is not plain data ({type(exc).__name__})") from None
+        raise BadReply(_("the returned value is not plain data ({type})", type=type(exc).__name__)) from None
     check_plain(value)
     return value
 
@@ -153,18 +156,18 @@ def decode_value(data: object, generation: int) -> object:
 def check_plain(value: object, depth: int = 0) -> None:
     """Refuse anything that is not plain data (see the module docstring)."""
     if depth > MAX_DEPTH:
-        raise BadReply("the returned value is nested too deeply")
+        raise BadReply(_("the returned value is nested too deeply"))
     if value is None or type(value) in (bool, int, float, str, Handle):
         return
     if type(value) is np.ndarray:
         if value.dtype.kind not in PLAIN_KINDS or value.dtype.hasobject:
-            raise BadReply(f"an array of dtype {value.dtype} cannot be graded")
+            raise BadReply(_("an array of dtype {dtype} cannot be graded", dtype=value.dtype))
         if value.size > MAX_ITEMS:
-            raise BadReply(f"the returned array has {value.size} elements, far more than expected")
+            raise BadReply(_("the returned array has {size} elements, far more than expected", size=value.size))
         return
     if isinstance(value, np.generic) and type(value).__module__ == "numpy":
         if value.dtype.kind not in PLAIN_KINDS:
-            raise BadReply(f"a value of dtype {value.dtype} cannot be graded")
+            raise BadReply(_("a value of dtype {dtype} cannot be graded", dtype=value.dtype))
         return
     if type(value) in (list, tuple):
         for item in value:
@@ -174,7 +177,7 @@ def check_plain(value: object, depth: int = 0) -> None:
         for item in value.values():
             check_plain(item, depth + 1)
         return
-    raise BadReply(f"a {type(value).__name__} cannot be graded")
+    raise BadReply(_("a {type} cannot be graded", type=type(value).__name__))
 
 
 def _read(fd, size, deadline):
@@ -183,12 +186,12 @@ def _read(fd, size, deadline):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise TimedOut("timeout")
-        ready, _, _ = select.select([fd], [], [], remaining)
+        ready, _w, _x = select.select([fd], [], [], remaining)
         if not ready:
             raise TimedOut("timeout")
         chunk = os.read(fd, min(size, 1 << 20))
         if not chunk:
-            raise Crashed("the student process ended unexpectedly")
+            raise Crashed(_("the student process ended unexpectedly"))
         chunks.append(chunk)
         size -= len(chunk)
     return b"".join(chunks)

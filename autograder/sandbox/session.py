@@ -2,8 +2,11 @@
 
 import time
 
+from ..texts import domain
 from . import confine, protocol
 from .errors import BadReply, Crashed, TimedOut
+
+_ = domain("sandbox")
 
 
 class Session:
@@ -29,7 +32,7 @@ class Session:
         Raises :class:`TimedOut`, :class:`Crashed` or :class:`BadReply` (and
         the session is closed: the zygote kills it before the next one)."""
         if not self.open:
-            raise Crashed(f"{what}: the notebook's process is gone")
+            raise Crashed(_("{what}: the notebook's process is gone", what=what))
         self.sent += 1
         request = {**request, "id": self.sent}
         fd = self.sock.fileno()
@@ -37,13 +40,13 @@ class Session:
             protocol.send(fd, request)
             reply = protocol.read_reply(fd, deadline, on_progress)
             if reply.get("id") != self.sent:
-                raise BadReply(f"{what}: the notebook's code wrote into the grader's channel")
+                raise BadReply(_("{what}: the notebook's code wrote into the grader's channel", what=what))
         except (TimedOut, Crashed, BadReply):
             self.close()
             raise
         except OSError:
             self.close()
-            raise Crashed("the student process ended unexpectedly") from None
+            raise Crashed(_("the student process ended unexpectedly")) from None
         return reply
 
     def cpu_ns(self) -> int:
@@ -51,7 +54,7 @@ class Session:
         if self._host_pid is None:
             self._host_pid = confine.host_pid(self.sandbox_root, self.pid)
             if self._host_pid is None:
-                raise Crashed("the notebook's process is gone")
+                raise Crashed(_("the notebook's process is gone"))
         return confine.cpu_ns(self._host_pid)
 
     def close(self) -> None:

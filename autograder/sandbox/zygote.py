@@ -18,9 +18,12 @@ import subprocess
 import time
 from pathlib import Path
 
+from ..texts import domain
 from . import confine
 from .errors import Crashed, TimedOut
 from .limits import Limits
+
+_ = domain("sandbox")
 
 WORKER = Path(__file__).with_name("worker.py")
 
@@ -78,32 +81,32 @@ class Zygote:
         # the first answer waits for the zygote's own start (numpy imported)
         reply, fds = self._ask({"op": "session"}, max(deadline, self.started + self.limits.start_seconds))
         if not fds or "pid" not in reply:
-            raise Crashed("the notebook's sandbox did not start a session")
+            raise Crashed(_("the notebook's sandbox did not start a session"))
         return socket.socket(fileno=fds[0]), int(reply["pid"])
 
     def end_session(self, deadline: float) -> dict | None:
         """End the current session; how it ended (``{"exit": n}`` or ``{"signal": n}``) or None."""
-        reply, _ = self._ask({"op": "end"}, deadline)
+        reply, _fds = self._ask({"op": "end"}, deadline)
         return reply.get("ended")
 
     def _ask(self, request, deadline):
         if not self.alive:
-            raise Crashed("the notebook's sandbox is not running")
+            raise Crashed(_("the notebook's sandbox is not running"))
         try:
             self.control.send(json.dumps(request).encode())
             remaining = deadline - time.monotonic()
-            ready, _, _ = select.select([self.control], [], [], max(0.0, remaining))
+            ready, _w, _x = select.select([self.control], [], [], max(0.0, remaining))
             if not ready:
-                raise TimedOut("the notebook's sandbox did not answer")
-            data, fds, _, _ = socket.recv_fds(self.control, 65536, 1)
+                raise TimedOut(_("the notebook's sandbox did not answer"))
+            data, fds, _flags, _address = socket.recv_fds(self.control, 65536, 1)
         except OSError:
-            raise Crashed("the notebook's sandbox stopped") from None
+            raise Crashed(_("the notebook's sandbox stopped")) from None
         if not data:
-            raise Crashed("the notebook's sandbox stopped")
+            raise Crashed(_("the notebook's sandbox stopped"))
         try:
             return json.loads(data), fds
         except ValueError:
-            raise Crashed("the notebook's sandbox answered nonsense") from None
+            raise Crashed(_("the notebook's sandbox answered nonsense")) from None
 
     def close(self) -> None:
         if self.control is not None:

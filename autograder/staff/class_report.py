@@ -5,7 +5,9 @@ exercise, plotted with matplotlib and embedded as PNG), the most common
 mistakes (by id) with how many students made each, late submissions, and
 the students whose grading had errors. Scores are read from nbgrader's
 gradebook; messages from the stored grading results. Every text a student
-could influence is HTML-escaped.
+could influence is HTML-escaped. The report is in the course table's
+``language`` (the plots carry numbers only: a Korean label needs a font
+the machine may lack).
 """
 
 import base64
@@ -19,11 +21,13 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 
+from .. import texts  # noqa: E402
 from ..course import calendar, weeks  # noqa: E402
 from ..grading import store  # noqa: E402
 from .exports import mistake_counts  # noqa: E402
 from .gradebook import cell_scores, submissions  # noqa: E402
 
+_ = texts.domain("staff")
 TOP_MISTAKES = 15
 STYLE = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}
@@ -46,22 +50,32 @@ def build(folder, week_id):
     per_exercise = _per_exercise(week, scores)
     totals = [s.score for s in subs.values()]
     finals = [max(0.0, s.score - s.late_penalty) for s in subs.values()]
+    say = _sayer(folder.table.language)
+    made = calendar.now().astimezone().strftime("%Y-%m-%d %H:%M")
     parts = [f"<h1>{_e(week_id)} — {_e(week.title)}</h1>",
-             f"<p class=muted>{len(subs)} submissions in the gradebook, "
-             f"{week.max_score:g} points; report made {calendar.now().astimezone():%Y-%m-%d %H:%M}</p>"]
+             "<p class=muted>" + say(_("{count} submissions in the gradebook, {points:g} points; report made {when}",
+                                       count=len(subs), points=week.max_score, when=made)) + "</p>"]
     if totals:
-        parts.append(_table(["mean", "median", "min", "max", "full marks", "mean after late penalties"],
+        parts.append(_table([say(_("mean")), say(_("median")), say(_("min")), say(_("max")), say(_("full marks")),
+                             say(_("mean after late penalties"))],
                             [[f"{statistics.mean(totals):.2f}", f"{statistics.median(totals):g}",
                               f"{min(totals):g}", f"{max(totals):g}",
                               str(sum(t >= week.max_score for t in totals)), f"{statistics.mean(finals):.2f}"]]))
-        parts += ["<h2>Score distribution</h2>", _img(_plot_totals(totals, week.max_score)),
-                  _img(_plot_exercises(per_exercise)), _exercise_table(per_exercise)]
-    parts += ["<h2>Most common mistakes</h2>", _mistakes_table(stored)]
-    parts += ["<h2>Late submissions</h2>", _late_table(subs)]
-    parts += ["<h2>Students with errors</h2>", _errors_table(folder, week_id, subs, stored)]
-    parts += ["<h2>Every student</h2>", _students_table(week, subs, per_exercise)]
-    return (f"<!doctype html><html><head><meta charset=utf-8><title>{_e(week_id)} class report</title>"
+        parts += ["<h2>" + say(_("Score distribution")) + "</h2>", _img(_plot_totals(totals, week.max_score)),
+                  _img(_plot_exercises(per_exercise)), _exercise_table(per_exercise, say)]
+    sections = [(_("Most common mistakes"), _mistakes_table(stored, say)),
+                (_("Late submissions"), _late_table(subs, say)),
+                (_("Students with errors"), _errors_table(folder, week_id, subs, stored, say)),
+                (_("Every student"), _students_table(week, subs, per_exercise, say))]
+    parts += [f"<h2>{say(heading)}</h2>{body}" for heading, body in sections]
+    title = say(_("{week} class report", week=week_id))
+    return (f"<!doctype html><html><head><meta charset=utf-8><title>{title}</title>"
             f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>")
+
+
+def _sayer(lang):
+    """``say(text)``: a Text in the report's language, on one line, HTML-escaped."""
+    return lambda text: _e(texts.render(text, lang).replace("\n", " · "))
 
 
 def _per_exercise(week, scores):
@@ -80,9 +94,7 @@ def _per_exercise(week, scores):
 def _plot_totals(totals, max_score):
     fig, ax = plt.subplots(figsize=(7, 2.8))
     ax.hist(totals, bins=min(20, max(5, len(set(totals)))), range=(0, max_score), color="#4878a8", edgecolor="white")
-    ax.set_xlabel(f"total score (of {max_score:g})")
-    ax.set_ylabel("students")
-    ax.set_title("Total scores")
+    ax.set_xlabel(f"0 – {max_score:g}")
     return fig
 
 
@@ -94,10 +106,9 @@ def _plot_exercises(per_exercise):
     for ax, (exercise, (maximum, points)) in zip(axes.flat, per_exercise.items()):
         ax.hist(list(points.values()), bins=10, range=(0, maximum), color="#6a9f58", edgecolor="white")
         ax.set_title(exercise, fontsize=10)
-        ax.set_xlabel(f"points (of {maximum:g})", fontsize=8)
+        ax.set_xlabel(f"0 – {maximum:g}", fontsize=8)
     for ax in list(axes.flat)[count:]:
         ax.set_visible(False)
-    fig.suptitle("Score distribution per exercise")
     fig.tight_layout()
     return fig
 
@@ -109,60 +120,63 @@ def _img(fig):
     return f'<p><img alt="plot" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}"></p>'
 
 
-def _exercise_table(per_exercise):
+def _exercise_table(per_exercise, say):
     rows = []
     for exercise, (maximum, points) in per_exercise.items():
         values = list(points.values())
         rows.append([exercise, f"{maximum:g}", f"{statistics.mean(values):.2f}" if values else "-",
                      f"{sum(v >= maximum for v in values)}", f"{sum(0 < v < maximum for v in values)}",
                      f"{sum(v == 0 for v in values)}"])
-    return _table(["exercise", "points", "mean", "full", "partial", "zero"], rows)
+    return _table([say(_("exercise")), say(_("points")), say(_("mean")), say(_("full")), say(_("partial")),
+                   say(_("zero"))], rows)
 
 
-def _mistakes_table(stored):
+def _mistakes_table(stored, say):
     """One row per mistake id: how many students made it, and what they were told."""
     counts = mistake_counts(stored)
     if not counts:
-        return "<p>No mistakes.</p>"
+        return "<p>" + say(_("No mistakes.")) + "</p>"
     rows = [[str(row["students"]), row["mistake"], row["message"]] for row in counts[:TOP_MISTAKES]]
-    return _table(["students", "mistake", "what they were told (one of them)"], rows)
+    return _table([say(_("students")), say(_("mistake")), say(_("what they were told (one of them)"))], rows)
 
 
-def _late_table(subs):
+def _late_table(subs, say):
     late = sorted((s for s in subs.values() if s.seconds_late > 0), key=lambda s: -s.seconds_late)
     if not late:
-        return "<p>No late submissions.</p>"
+        return "<p>" + say(_("No late submissions.")) + "</p>"
     rows = [[s.student, f"{s.timestamp:%Y-%m-%d %H:%M} UTC" if s.timestamp else "-",
              f"{s.seconds_late / 3600:.1f} h", f"-{s.late_penalty:g}"] for s in late]
-    return _table(["student", "handed in", "late by", "penalty"], rows)
+    return _table([say(_("student")), say(_("handed in")), say(_("late by")), say(_("penalty"))], rows)
 
 
-def _errors_table(folder, week_id, subs, stored):
+def _errors_table(folder, week_id, subs, stored, say):
     rows = []
     for student in folder.submissions(week_id):
         entry = stored.get(student)
         if student not in subs:
-            rows.append([student, "not in the gradebook (was it graded?)"])
+            rows.append([student, texts.render(_("not in the gradebook (was it graded?)"), folder.table.language)])
         if entry is None:
             continue
         if entry.error:
             rows.append([student, entry.error])
         elif entry.result is not None and entry.result.problems:
             rows.append([student, "; ".join(entry.result.problems)])
-    return _table(["student", "error"], rows) if rows else "<p>No errors.</p>"
+    return _table([say(_("student")), say(_("error"))], rows) if rows else "<p>" + say(_("No errors.")) + "</p>"
 
 
-def _students_table(week, subs, per_exercise):
-    header = ["student", *per_exercise, "total", "late penalty", "final"]
-    rows = [[s.student, *(f"{points.get(s.student, 0):g}" for _, points in per_exercise.values()),
+def _students_table(week, subs, per_exercise, say):
+    header = [say(_("student")), *map(_e, per_exercise), say(_("total")), say(_("late penalty")), say(_("final"))]
+    rows = [[s.student, *(f"{points.get(s.student, 0):g}" for _points, points in per_exercise.values()),
              f"{s.score:g}", f"-{s.late_penalty:g}" if s.late_penalty else "",
              f"{max(0.0, s.score - s.late_penalty):g}"]
             for s in sorted(subs.values(), key=lambda s: s.student)]
-    return f"<details><summary>{len(rows)} students</summary>{_table(header, rows)}</details>"
+    summary = say(_("{count} students", count=len(rows)))
+    return f"<details><summary>{summary}</summary>{_table(header, rows)}</details>"
 
 
 def _table(header, rows):
-    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    """``header``: cells already escaped; ``rows``: plain values, escaped here."""
+    head = "".join(f"<th>{h}</th>" for h in header)
     body = "".join("<tr>" + "".join(_td(v) for v in row) + "</tr>" for row in rows)
     return f"<table><tr>{head}</tr>{body}</table>"
 

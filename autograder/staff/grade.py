@@ -123,13 +123,15 @@ def grade_one(student, root, week_id, limits):
         # grade_notebook's path route, split to keep the sanitised notebook and its key;
         # sanitised as the course's own `nbgrader autograde` does, so the writer need not again
         stored.handed_in = store.file_digest(path)
+        lang = folder.table.language
         nb, reason = grade.read_submission(path, week, student, folder.config)
         if nb is None:
-            stored.result = grade.zero_result(week, student, reason)
+            stored.result = grade.zero_result(week, student, reason, lang)
         else:
-            stored.key = store.key(nb, path.parent, week_id, student, limits)
+            stored.key = store.key(nb, path.parent, week_id, student, limits, lang)
             stored.sanitised = nb
-            stored.result = grade.grade_notebook(nb, week_id, student, workdir=path.parent, limits=limits)
+            stored.result = grade.grade_notebook(nb, week_id, student, workdir=path.parent, limits=limits,
+                                                 lang=lang)
     except Exception as exc:  # a grader-side failure: reported, and the writer tries again
         stored.error = f"grading failed: {type(exc).__name__}: {str(exc)[:300]}"
     stored.seconds = time.monotonic() - started

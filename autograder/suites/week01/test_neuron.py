@@ -11,18 +11,20 @@ import pytest
 from autograder.checks import expect, expect_close, expect_unchanged, expect_vectorised, uniform
 from autograder.sandbox.errors import StudentCodeProblem
 from autograder.sandbox.protocol import Expr
+from autograder.texts import domain
 from solutions import week01 as ref
 
+_ = domain("week01")
 pytestmark = pytest.mark.cell("test_neuron")
 
 SIGMOID = Expr("lambda z: 1.0 / (1.0 + np.exp(-z))")
 IDENTITY = Expr("lambda z: z * 1.0")
-Z_HINT = "z = x·w + b: the weighted sum of the inputs plus the bias b (did you forget b?)"
+Z_HINT = _("z = x·w + b: the weighted sum of the inputs plus the bias b")
 
 
 def unpack(result, what):
     expect(isinstance(result, (tuple, list)) and len(result) == 2,
-           f"{what} should return the pair (z, a), got {type(result).__name__}")
+           _("should return the pair (z, a), got {type}", type=type(result).__name__), "return_type", what)
     return result
 
 
@@ -31,19 +33,27 @@ def test_single_sample(student, rng):
     x, w, b = rng.normal(size=3), rng.normal(size=3), float(rng.normal())
     z, a = unpack(student.call("neuron", x, w, b, activation=SIGMOID), "neuron(x, w, b)")
     expected_z = x @ w + b
-    expect_close(z, expected_z, "z of one sample x (n,)", Z_HINT)
-    expect_close(a, 1 / (1 + np.exp(-expected_z)), "a of one sample",
-                 "a = activation(z): apply the activation to z")
+    expect_close(z, expected_z, _("z of one sample x (n,)"), Z_HINT)
+    expect_close(a, 1 / (1 + np.exp(-expected_z)), _("a of one sample"),
+                 _("a = activation(z): apply the activation to z"))
 
 
 @pytest.mark.isolated
 def test_batch(student, rng):
     x, w, b = rng.normal(size=(5, 3)), rng.normal(size=3), float(rng.normal())
     z, a = unpack(student.call("neuron", x, w, b, activation=IDENTITY), "neuron(X, w, b)")
-    expect_close(z, x @ w + b, "z of a batch X (m, n)",
-                 "one z per row (sample) of X, shape (m,): X · w + b")
-    expect_close(a, x @ w + b, "a of a batch with the identity activation",
-                 "a must be the given activation applied to z")
+    expect_close(z, x @ w + b, _("z of a batch X (m, n)"), _("one z per row (sample) of X, shape (m,): X · w + b"))
+    expect_close(a, x @ w + b, _("a of a batch with the identity activation"),
+                 _("a must be the given activation applied to z"))
+
+
+@pytest.mark.isolated
+@pytest.mark.parametrize("m", [1, 2, 7])
+def test_any_number_of_samples(student, rng, m):
+    x, w, b = rng.normal(size=(m, 4)), rng.normal(size=4), float(rng.normal())
+    z, _a = unpack(student.call("neuron", x, w, b, activation=IDENTITY), "neuron(X, w, b)")
+    expect_close(z, x @ w + b, _("z of a batch X of shape {shape}", shape=(m, 4)),
+                 _("m, the number of samples, can be any number: one z per row of X"))
 
 
 @pytest.mark.isolated
@@ -51,8 +61,8 @@ def test_uses_the_given_activation(student, rng):
     x, w, b = rng.normal(size=(4, 2)), rng.normal(size=2), -0.5
     z, a = unpack(student.call("neuron", x, w, b, activation=Expr("lambda z: np.maximum(z, 0.0)")),
                   "neuron(X, w, b, activation=relu)")
-    expect_close(a, np.maximum(x @ w + b, 0.0), "a with activation=relu",
-                 "call the `activation` argument, not sigmoid directly")
+    expect_close(a, np.maximum(x @ w + b, 0.0), "a (activation=relu)",
+                 _("call the `activation` argument, not sigmoid directly"))
 
 
 @pytest.mark.side
@@ -65,8 +75,7 @@ def test_default_activation_is_sigmoid(student, rng):
     except StudentCodeProblem:
         return
     z, a = unpack(student.call("neuron", x, w, b), "neuron(X, w, b)")
-    expect_close(a, own, "a with the default activation",
-                 "the default activation should be your sigmoid")
+    expect_close(a, own, _("a with the default activation"), _("the default activation should be your sigmoid"))
 
 
 @pytest.mark.isolated
@@ -74,8 +83,8 @@ def test_default_activation_is_sigmoid(student, rng):
 def test_keeps_inputs(student, rng):
     x, w = rng.normal(size=(3, 2)), rng.normal(size=2)
     reply = student.invoke("neuron", (x, w, 1.0), {"activation": SIGMOID}, return_args=True)
-    expect_unchanged(x, reply.args[0], "neuron")
-    expect_unchanged(w, reply.args[1], "neuron")
+    expect_unchanged(x, reply.args[0], "neuron(x, w, b)")
+    expect_unchanged(w, reply.args[1], "neuron(x, w, b)")
 
 
 @pytest.mark.isolated
@@ -86,9 +95,11 @@ def test_vectorised(student, rng):
 
 
 @pytest.mark.isolated
-def test_integer_inputs(student):
-    x, w = np.array([[1, 0], [0, 1], [1, 1]]), np.array([2, -1])
-    z, _ = unpack(student.call("neuron", x, w, 1, activation=IDENTITY), "neuron(X, w, b)")
-    expect_close(z, np.array([3.0, 0.0, 2.0]), "z for integer X and w", Z_HINT)
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int8", "uint8", "float32"])
+def test_other_dtypes(student, dtype):
+    x, w = np.array([[1, 0], [0, 1], [1, 1], [2, 3]]).astype(dtype), np.array([2, 1]).astype(dtype)
+    what = _("z for X and w of dtype {dtype}", dtype=dtype)
+    z, _a = unpack(student.call("neuron", x, w, 1, activation=IDENTITY), "neuron(X, w, b)")
+    expect_close(z, np.array([3.0, 2.0, 4.0, 8.0]), what, Z_HINT)
 
 
