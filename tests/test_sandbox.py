@@ -27,6 +27,13 @@ def test_plain_values_round_trip(tmp_path):
     assert value[2][0] == 1 and type(value[2][0]) is np.int64
 
 
+def test_arrays_keep_their_shape_both_ways_zero_dimensional_too(tmp_path):
+    with process("def same(x):\n    return x, np.array(2.5), np.ones((2, 3)).T\n", tmp_path) as p:
+        echoed, made, transposed = p.call("same", np.array(1.5))
+    assert echoed.shape == made.shape == () and float(made) == 2.5  # a 0-d answer is not a 1-element vector
+    assert transposed.shape == (3, 2)
+
+
 def test_a_hang_costs_only_that_call(tmp_path):
     source = "def hang():\n    while True:\n        pass\ndef ok():\n    return 1.5\n"
     with process(source, tmp_path) as p:

@@ -70,7 +70,8 @@ def encode(value, handles=None):
             raise TypeError(f"an array of {value.size} elements is far larger than any answer")
         # a column-major array (a transposed matrix) stays column-major on the other side
         fortran = value.ndim > 1 and value.flags.f_contiguous and not value.flags.c_contiguous
-        array = np.asfortranarray(value) if fortran else np.ascontiguousarray(value)
+        # (np.ascontiguousarray would make a 0-d array 1-d: an answer of shape () must stay ())
+        array = np.asfortranarray(value) if fortran else value if value.flags.c_contiguous else value.copy(order="C")
         raw = array.T.data if fortran else array.data
         return {"__ndarray__": base64.b64encode(raw).decode("ascii"), "dtype": array.dtype.str,
                 "shape": list(array.shape), "order": "F" if fortran else "C"}
