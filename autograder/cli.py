@@ -31,6 +31,7 @@ COMMANDS = {
     "grade": "autograder.staff.commands:grade",
     "report": "autograder.staff.commands:report",
     "release-feedback": "autograder.staff.commands:release_feedback",
+    "serve": "autograder.staff.commands:serve",
     "demo": "autograder.cli:demo",
     "bench": "autograder.cli:bench",
 }
@@ -84,6 +85,11 @@ def parser():
     _course_args(commands.add_parser("report", help="rewrite the CSV exports and class report of a graded week"))
     _course_args(commands.add_parser("release-feedback", help="put a graded week's feedback in the exchange "
                                                               "for the students (nbgrader release_feedback)"))
+
+    serve = commands.add_parser("serve", help="TA: feedback a moment after each submission (watches the exchange; "
+                                              "the week's `instant` policy in course.toml); until Ctrl-C or SIGTERM")
+    serve.add_argument("--course", default=".", metavar="PATH", help="the course folder (default: here)")
+    serve.add_argument("--jobs", type=int, default=1, help="grading processes for a burst (default 1)")
 
     demo = commands.add_parser("demo", help="a whole course cycle in a fresh course folder")
     demo.add_argument("--folder", default="demo-course", help="course folder to create (replaced)")

@@ -13,6 +13,16 @@ state::
     due = 2026-11-30T23:59:00+09:00       # nbgrader's due date: later submissions are late
     late_policy = { per_day = 0.1, max_days = 3 }
 
+``instant`` (default: ``[defaults] instant``, else off) is the policy of
+``dlkit serve``, which grades each submission as it arrives::
+
+    instant = { feedback = true, attempts = ["3/hour", "10/day"], before_due = "messages" }
+
+``attempts``: at most that many feedbacks in any such window (a submission
+over it is kept, and graded at the deadline like any other); ``before_due``:
+what the feedback shows before the due date, ``"messages"`` (no points) or
+``"scores"`` too.
+
 The top-level ``language`` (``"ko"``, ``"en"`` or ``"both"``, the default)
 is the language of everything students and staff read: feedback, grading
 JSON, CSVs, the class report.
@@ -77,6 +87,36 @@ class LatePolicy:
         return {"none": "no penalty", "zero": "late work scores 0"}[self.kind]
 
 
+WINDOWS = {"minute": 60.0, "hour": 3600.0, "day": DAY, "week": 7 * DAY}
+
+
+@dataclasses.dataclass(frozen=True)
+class InstantPolicy:
+    """Feedback at once on each submission (``dlkit serve``), as ``instant`` in the table says."""
+
+    feedback: bool = False  # on or off
+    attempts: tuple = ()  # ((count, seconds), ...): at most count feedbacks in any window of seconds
+    before_due: str = "messages"  # before the due date students see "messages" only, or "scores" too
+
+    @classmethod
+    def parse(cls, value):
+        if value is None:
+            return cls()
+        if not isinstance(value, dict) or not set(value) <= {"feedback", "attempts", "before_due"}:
+            raise CourseTableError(f"instant must be {{ feedback = true, attempts = [\"3/hour\", \"10/day\"], "
+                                   f"before_due = \"messages\" }}, not {value!r}")
+        attempts = []
+        for rule in value.get("attempts", []):
+            count, _, window = str(rule).partition("/")
+            if not count.isdigit() or int(count) < 1 or window not in WINDOWS:
+                raise CourseTableError(f"an attempts rule is COUNT/{'|'.join(WINDOWS)} (\"3/hour\"), not {rule!r}")
+            attempts.append((int(count), WINDOWS[window]))
+        before_due = value.get("before_due", "messages")
+        if before_due not in ("messages", "scores"):
+            raise CourseTableError(f"instant.before_due is \"messages\" or \"scores\", not {before_due!r}")
+        return cls(bool(value.get("feedback", False)), tuple(attempts), before_due)
+
+
 @dataclasses.dataclass(frozen=True)
 class WeekEntry:
     """One week of a course table."""
@@ -89,6 +129,7 @@ class WeekEntry:
     release: dt.datetime | None = None  # aware; None: may be released any time
     due: dt.datetime | None = None  # aware; None: no due date
     late_policy: LatePolicy = LatePolicy()
+    instant: InstantPolicy = InstantPolicy()
 
     @property
     def closes(self):
@@ -147,6 +188,7 @@ def _parse(path, _mtime, _size):
     except tomllib.TOMLDecodeError as exc:
         raise CourseTableError(f"the course table {path} is not valid TOML: {exc}") from None
     default = table.get("defaults", {}).get("late_policy")
+    default_instant = table.get("defaults", {}).get("instant")
     weeks = {}
     for week_id, entry in table.get("weeks", {}).items():
         release, due = aware(entry.get("release")), aware(entry.get("due"))
@@ -154,7 +196,8 @@ def _parse(path, _mtime, _size):
             raise CourseTableError(f"{week_id}: due date {due} is not after its release date {release}")
         provides = tuple((w, tuple(names)) for w, names in entry.get("provides", {}).items())
         weeks[week_id] = WeekEntry(week_id, entry.get("notebook", ""), entry.get("title", ""), provides,
-                                   release, due, LatePolicy.parse(entry.get("late_policy", default)))
+                                   release, due, LatePolicy.parse(entry.get("late_policy", default)),
+                                   InstantPolicy.parse(entry.get("instant", default_instant)))
     language = table.get("language", texts.DEFAULT)
     if language not in texts.LANGUAGES:
         raise CourseTableError(f"{path}: language must be one of {', '.join(texts.LANGUAGES)}, not {language!r}")

@@ -87,3 +87,9 @@ def _print_outputs(folder, week_id):
         path = folder.reports / name
         if path.exists():
             print(f"  {path}")
+
+
+def serve(args):
+    from .serve import serve as run
+
+    return run(CourseFolder.at(args.course), jobs=args.jobs)

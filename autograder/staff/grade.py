@@ -186,19 +186,22 @@ def _timestamp(directory):
 
 
 class grade_lock:
-    """An exclusive lock on the course's grading (``.dlkit/grade.lock``)."""
+    """An exclusive lock on the course's grading (``.dlkit/grade.lock``): one writer of the
+    gradebook at a time. ``wait``: block until it is free (the instant-feedback service,
+    between two of its submissions), else raise :class:`Busy` at once."""
 
-    def __init__(self, folder):
-        self.path = folder.root / ".dlkit" / "grade.lock"
+    def __init__(self, folder, wait=False):
+        self.path, self.wait = folder.root / ".dlkit" / "grade.lock", wait
 
     def __enter__(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.handle = open(self.path, "a+")
         try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(self.handle, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
         except BlockingIOError:
             self.handle.close()
-            raise Busy(f"another `grade` is running in {self.path.parents[1]}; wait for it to finish") from None
+            raise Busy(f"another `grade` (or `dlkit serve`, storing a submission) is running in "
+                       f"{self.path.parents[1]}; wait for it to finish") from None
         return self
 
     def __exit__(self, *exc):
