@@ -84,13 +84,21 @@ class ModelDriver:
         return float(value)
 
     def train(self, model, epochs: int) -> list:
+        """The losses ``train(epochs)`` returned, as floats: a list, one loss per epoch, each one number."""
         losses = self.student.call((model, "train"), epochs)
         expect(isinstance(losses, list), _("train({epochs}) returned {value}; it should return a list with "
-                                           "the loss after each epoch", epochs=epochs, value=kind_of(losses)))
+                                           "the loss after each epoch", epochs=epochs, value=kind_of(losses)),
+               "train_return_type")
         expect(len(losses) == epochs, _("train({epochs}) returned a list of {count} losses; it should hold one "
-                                        "loss per epoch", epochs=epochs, count=len(losses)))
-        what = _("an element of the list returned by train({epochs})", epochs=epochs)
-        return [float(numeric(value, what)) for value in losses]
+                                        "loss per epoch", epochs=epochs, count=len(losses)), "train_list_length")
+        for value in losses:
+            number = isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
+            single = isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf"
+            shown = _("an object of type {type}", type=value.type_name) if isinstance(value, Handle) else kind_of(value)
+            expect(number or single, _("an element of the list returned by train({epochs}) is {value}; each "
+                                       "element is one number, the loss (a float) after that epoch",
+                                       epochs=epochs, value=shown), "losses_not_numbers")
+        return [float(np.reshape(value, ())) for value in losses]
 
     def predict(self, model, x) -> tuple:
         """``(y, labels)`` as numeric arrays."""

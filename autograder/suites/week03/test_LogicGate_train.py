@@ -1,29 +1,32 @@
 """Hidden checks for week03 `LogicGate.train` (cell test_LogicGate_train, 2 points).
 
-The student's gate starts from the grader's W and b; after a few epochs its
-W, b and returned losses must match the reference gate trained from the
-same start. Wrong results are compared with the usual wrong variants of the
-update so the message can name the mistake.
+The student's gate starts from the grader's data, W and b; after a few epochs
+its W, b and returned losses must match the reference gate trained from the
+same start. A wrong result is compared with the usual wrong variants of the
+update, and the message names a mistake only when exactly one of them
+matches.
 """
 
 import numpy as np
 import pytest
 
-from autograder.checks import ATOL, RTOL, Mistake, expect_close
+from autograder.checks import ATOL, RTOL, Mistake, expect, expect_close
+from autograder.texts import domain
 from solutions.week02 import numerical_derivative
 
+_ = domain("week03")
 pytestmark = [pytest.mark.cell("test_LogicGate_train"), pytest.mark.isolated]
 
-RULE = ("each epoch: W ← W - α·∂E/∂W, then b ← b - α·∂E/∂b with the derivative taken at the new W, "
-        "each from numerical_derivative(f, ...) with f = lambda _: self.loss_val()")
+RULE = _("each epoch: W ← W - α·∂E/∂W, then b ← b - α·∂E/∂b with the derivative taken at the new W, "
+         "each from numerical_derivative(f, ...) with f = lambda _: self.loss_val()")
 
 
 def variant(gates, name, xdata, tdata, W, b, lr, epochs, mode):
     """W, b and losses of a (possibly wrong) way of training, on the reference gate."""
     gate = gates.reference(name, xdata, tdata, W, b, learning_rate=lr)
-    f = lambda _: gate.loss_val()  # noqa: E731 - the lecture's pattern
+    f = lambda _x: gate.loss_val()  # noqa: E731 - the lecture's pattern
     losses = []
-    for _ in range(epochs):
+    for _epoch in range(epochs):
         before = gate.loss_val()
         if mode == "simultaneous":
             gW, gb = numerical_derivative(f, gate.W), numerical_derivative(f, gate.b)
@@ -50,83 +53,131 @@ def as_shape(value, like):
 
 
 def close(a, b):
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    try:
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    except (TypeError, ValueError):
+        return False
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=RTOL, atol=ATOL))
 
 
 MISTAKES = {
-    "simultaneous": "both derivatives were taken before either update; update W first, then take b's "
-                    "derivative at the new W (as the lecture's two lines in train do)",
-    "b_first": "b was updated before W; the lecture updates W first, then b",
-    "ascent": "the loss went UP: gradient descent SUBTRACTS learning rate × derivative",
-    "default_lr": "the updates used the learning rate 1e-2, not self.learning_rate",
+    "simultaneous_update": _("both derivatives were taken before either update; update W first, then take b's "
+                             "derivative at the new W (as the lecture's two lines in train do)"),
+    "b_first": _("b was updated before W; the lecture updates W first, then b"),
+    "gradient_ascent": _("W and b moved the wrong way, up the loss: gradient descent SUBTRACTS learning rate × "
+                         "derivative"),
+    "fixed_learning_rate": _("the updates used the learning rate 1e-2, not self.learning_rate"),
 }
 
 
-def diagnose(gates, name, xdata, tdata, W, b, lr, epochs, W_after, b_after, what):
-    """Raise the Mistake naming the variant that W_after, b_after match, if any."""
-    for mode in ("simultaneous", "b_first", "ascent", "default_lr"):
-        if mode == "default_lr":
-            W2, b2, _ = variant(gates, name, xdata, tdata, W, b, 1e-2, epochs, "right")
+def diagnose(gates, name, xdata, tdata, W, b, lr, epochs, W_after, b_after, where):
+    """Raise the Mistake naming the one variant that W_after, b_after match, if exactly one does."""
+    right = variant(gates, name, xdata, tdata, W, b, lr, epochs, "right")
+    found = []
+    for kind in MISTAKES:
+        if kind == "fixed_learning_rate":
+            W2, b2, _losses = variant(gates, name, xdata, tdata, W, b, 1e-2, epochs, "right")
         else:
-            W2, b2, _ = variant(gates, name, xdata, tdata, W, b, lr, epochs, mode)
-        if close(W_after, W2) and close(b_after, b2):
-            raise Mistake(f"{what}: {MISTAKES[mode]}")
+            mode = {"simultaneous_update": "simultaneous", "gradient_ascent": "ascent"}.get(kind, kind)
+            W2, b2, _losses = variant(gates, name, xdata, tdata, W, b, lr, epochs, mode)
+        differs = not (close(W2, right[0]) and close(b2, right[1]))
+        if differs and close(W_after, W2) and close(b_after, b2):
+            found.append(kind)
+    if len(found) == 1:
+        raise Mistake(MISTAKES[found[0]], found[0], where)
 
 
-CASES = {"NAND, 3 epochs, lr 0.3": ("NAND", 3, 0.3), "OR, 2 epochs, lr 0.5": ("OR", 2, 0.5)}
+def extended(gates, rng, name, m):
+    """The four inputs and m - 4 more rows (m ≥ 4), with the targets of gate ``name``."""
+    xdata = np.vstack([gates.inputs, rng.integers(0, 2, size=(m - 4, 2))])
+    table = {"AND": xdata[:, 0] & xdata[:, 1], "OR": xdata[:, 0] | xdata[:, 1]}
+    table["NAND"] = 1 - table["AND"]
+    return xdata, table[name]
 
 
-@pytest.mark.parametrize("name, epochs, lr", CASES.values(), ids=CASES.keys())
-def test_parameters_after_training(gates, rng, name, epochs, lr):
-    xdata, tdata = gates.inputs, gates.targets[name]
-    gate = gates.create(name, xdata, tdata, learning_rate=lr, seed=0)
+UNCHANGED = _("W and b did not change at all, as when the derivatives come out 0: the loss must read the very "
+              "arrays numerical_derivative nudges, so pass self.W and self.b themselves (not copies) and update "
+              "them in place (self.W -= ...)")
+
+
+def expect_moved(W_after, b_after, W, b, where):
+    """A train that leaves W and b as they were has trained nothing (its other checks cannot pay)."""
+    if close(W_after, W) and close(b_after, b):
+        raise Mistake(UNCHANGED, "parameters_unchanged", where)
+
+
+def current(gates, gate):
+    """The gate's W and b, as float arrays of the contract's shapes where they have its sizes."""
+    W = np.asarray(gates.parameter(gate, "W"), dtype=np.float64)
+    b = np.asarray(gates.parameter(gate, "b"), dtype=np.float64)
+    return (W.reshape(2, 1) if W.size == 2 else W), (b.reshape(1) if b.size == 1 else b)
+
+
+CASES = {"NAND, 4 samples, 3 epochs, lr 0.3": ("NAND", 4, 3, 0.3),
+         "OR, 6 samples, 2 epochs, lr 0.5": ("OR", 6, 2, 0.5)}
+
+
+@pytest.mark.parametrize("name, m, epochs, lr", CASES.values(), ids=CASES.keys())
+def test_parameters_after_training(gates, rng, name, m, epochs, lr):
+    xdata, tdata = extended(gates, rng, name, m)
     W, b = gates.start(rng)
-    gates.inject(gate, W, b)
-    gates.train(gate, epochs)
+    gate = gates.prepared(name, xdata, tdata, W, b, learning_rate=lr, correct_loss=True)
+    gates.run_train(gate, epochs)
     # a W or b of the right size in another shape is the construction check's business
-    W_after, b_after = as_shape(gates.attribute(gate, "W"), W), as_shape(gates.attribute(gate, "b"), b)
-    what = f"W and b after train({epochs}) from the grader's start"
-    W_ref, b_ref, _ = variant(gates, name, xdata, tdata, W, b, lr, epochs, "right")
+    W_after, b_after = as_shape(gates.parameter(gate, "W"), W), as_shape(gates.parameter(gate, "b"), b)
+    where = _("W and b after train({epochs}) on {m} samples from the grader's start (learning rate {lr})",
+              epochs=epochs, m=m, lr=lr)
+    W_ref, b_ref, _losses = variant(gates, name, xdata, tdata, W, b, lr, epochs, "right")
     if not (close(W_after, W_ref) and close(b_after, b_ref)):
-        if close(W_after, W) and close(b_after, b):
-            raise Mistake(f"{what}: W and b did not change; update self.W and self.b in place "
-                          "(self.W -= ...), and pass those very arrays to numerical_derivative")
-        diagnose(gates, name, xdata, tdata, W, b, lr, epochs, W_after, b_after, what)
-    expect_close(W_after, W_ref, f"W after train({epochs})", RULE)
-    expect_close(b_after, b_ref, f"b after train({epochs})", RULE)
+        expect_moved(W_after, b_after, W, b, where)
+        diagnose(gates, name, xdata, tdata, W, b, lr, epochs, W_after, b_after, where)
+    expect_close(W_after, W_ref, _("W after train({epochs})", epochs=epochs), RULE)
+    expect_close(b_after, b_ref, _("b after train({epochs})", epochs=epochs), RULE)
+
+
+def loss_of(gates, W, b, xdata, tdata):
+    """The loss of W and b (the student's gate's), computed by the grader."""
+    if W.size != 2 or b.size != 1:
+        return float("nan")
+    return gates.reference("gate", xdata, tdata, W, b).loss_val()
 
 
 def test_returns_the_loss_after_each_epoch(gates, rng):
-    name, epochs, lr = "AND", 3, 0.4
+    """Judged on the gate's own parameters, whatever its updates: the loss train reports for an epoch is
+    the loss of W and b as that epoch leaves them."""
+    name, lr = "AND", 0.4
     xdata, tdata = gates.inputs, gates.targets[name]
-    gate = gates.create(name, xdata, tdata, learning_rate=lr, seed=0)
     W, b = gates.start(rng)
-    gates.inject(gate, W, b)
-    losses = gates.train(gate, epochs)
-    _, _, expected = variant(gates, name, xdata, tdata, W, b, lr, epochs, "right")
-    if not close(losses, expected):
-        _, _, before = variant(gates, name, xdata, tdata, W, b, lr, epochs, "loss_before")
-        if close(losses, before):
-            raise Mistake(f"train({epochs}) returned the loss BEFORE each epoch; return the loss after "
-                          "each epoch's updates of W and b")
-    expect_close(np.array(losses), np.array(expected), f"the losses returned by train({epochs})",
-                 "one loss_val() per epoch, taken after that epoch's updates: " + RULE)
+    gate = gates.prepared(name, xdata, tdata, W, b, learning_rate=lr, correct_loss=True)
+    for epochs in (1, 3):
+        W_before, b_before = current(gates, gate)
+        losses = gates.train(gate, epochs)
+        W_now, b_now = current(gates, gate)
+        before, after = loss_of(gates, W_before, b_before, xdata, tdata), loss_of(gates, W_now, b_now, xdata, tdata)
+        expect_moved(W_now, b_now, W_before, b_before, _("W and b after train({epochs})", epochs=epochs))
+        where = _("the last loss returned by train({epochs})", epochs=epochs)
+        if close(losses[-1], after):
+            continue
+        if epochs == 1 and not close(before, after) and close(losses[-1], before):
+            raise Mistake(_("is the loss BEFORE the epoch's updates; return the loss after each epoch's updates "
+                            "of W and b"), "loss_before_epoch", where)
+        raise Mistake(_("is {got:.6g}, but the gate's W and b after train({epochs}) have the loss {loss:.6g}: "
+                        "append loss_val() after each epoch's updates of W and b", got=losses[-1], epochs=epochs,
+                        loss=after), "losses_not_after_epoch", where)
 
 
 def test_training_continues(gates, rng):
-    name, lr = "NAND", 0.5
-    m = 6
-    xdata = np.vstack([gates.inputs, rng.integers(0, 2, size=(m - 4, 2))])
-    tdata = 1 - (xdata[:, 0] & xdata[:, 1])
-    gate = gates.create(name, xdata, tdata, learning_rate=lr, seed=0)
+    """train(2) then train(1) must end where train(3) does (whatever the update rule)."""
+    name, lr, m = "NAND", 0.5, 5
+    xdata, tdata = extended(gates, rng, name, m)
     W, b = gates.start(rng)
-    gates.inject(gate, W, b)
-    gates.train(gate, 2)
-    gates.train(gate, 1)
-    W_ref, b_ref, _ = variant(gates, name, xdata, tdata, W, b, lr, 3, "right")
-    what = "W after train(2) then train(1) on 6 samples"
-    expect_close(as_shape(gates.attribute(gate, "W"), W), W_ref, what,
-                 "a second call to train goes on from the current W and b (and any number m of samples)")
-    expect_close(as_shape(gates.attribute(gate, "b"), b), b_ref, "b after train(2) then train(1) on 6 samples",
-                 "a second call to train goes on from the current W and b")
+    split = gates.prepared(name, xdata, tdata, W, b, learning_rate=lr, correct_loss=True)
+    gates.run_train(split, 2)
+    gates.run_train(split, 1)
+    whole = gates.prepared(name, xdata, tdata, W, b, learning_rate=lr, correct_loss=True)
+    gates.run_train(whole, 3)
+    where = _("W and b after train(2) then train(1), against train(3) from the same start")
+    expect_moved(*current(gates, whole), W, b, _("W and b after train(3)"))
+    same = all(close(gates.parameter(split, key), gates.parameter(whole, key)) for key in ("W", "b"))
+    expect(same, _("differ: a second call to train goes on from the current W and b, as if the epochs had "
+                   "been run in one call"), "training_restarts", where)
