@@ -16,8 +16,10 @@ def z_node(x1, x2, w_j1, w_j2, b_j):
 
     w_j1 is the weight from input node 1 to node j (w_{j1}), w_j2 the one
     from input node 2. Numbers, or arrays of one shape (one value per sample).
+    Returns float64 (a number for numbers), whatever the inputs' dtype.
     """
-    return x1 * w_j1 + x2 * w_j2 + b_j
+    x1, x2, w_j1, w_j2, b_j = (np.asarray(v, dtype=np.float64) for v in (x1, x2, w_j1, w_j2, b_j))
+    return (x1 * w_j1 + x2 * w_j2 + b_j)[()]
 
 
 def a_node(z):
