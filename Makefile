@@ -11,7 +11,7 @@ RUN    := PATH="$(BIN):$$PATH" DLKIT_INSTRUCTOR=1 $(BIN)/python
 WEEK   ?= week01
 N      ?= 100
 
-.PHONY: demo test release gate sync bench messages clean
+.PHONY: demo test release gate sync bench bench-serve messages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -39,9 +39,12 @@ sync: $(STAMP)  ## rewrite WEEK's solution cells from solutions/WEEK.py
 bench: $(STAMP)  ## N submissions of WEEK: kit grade (--jobs 2, 1) vs plain nbgrader autograde; writes bench-course/bench.json
 	$(RUN) -m autograder bench --week $(WEEK) -n $(N) --jobs 2
 
+bench-serve: $(STAMP)  ## dlkit serve: submit -> feedback fetchable, one at a time and a burst of N=50; writes bench-serve/serve.json
+	$(RUN) -m autograder bench-serve --week $(WEEK) -n $(if $(filter 100,$(N)),50,$(N)) --jobs 2
+
 messages: $(STAMP)  ## bring the Korean message catalogues (autograder/locale) up to date with the code
 	$(RUN) -m autograder.authoring.messages
 	$(RUN) -m autograder.authoring.messages --check
 
 clean:
-	rm -rf demo-course bench-course submitted autograded feedback exchange gradebook.db
+	rm -rf demo-course bench-course bench-serve submitted autograded feedback exchange gradebook.db

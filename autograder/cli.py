@@ -34,6 +34,7 @@ COMMANDS = {
     "serve": "autograder.staff.commands:serve",
     "demo": "autograder.cli:demo",
     "bench": "autograder.cli:bench",
+    "bench-serve": "autograder.cli:bench_serve",
 }
 
 
@@ -102,6 +103,13 @@ def parser():
     bench.add_argument("--jobs", type=int, default=2,
                        help="grading processes of the kit's runs (default 2); --jobs 1 is timed too")
     bench.add_argument("--folder", default="bench-course", help="scratch folder (replaced)")
+    serve_bench = commands.add_parser("bench-serve", help="time submit -> feedback fetchable through a running "
+                                                          "`dlkit serve` (one at a time, and a burst); writes FOLDER/serve.json")
+    serve_bench.add_argument("--week", default="week01")
+    serve_bench.add_argument("-n", type=int, default=50, help="students in the burst (default 50)")
+    serve_bench.add_argument("--one", type=int, default=10, help="single submissions timed first (default 10)")
+    serve_bench.add_argument("--jobs", type=int, default=2, help="the service's grading processes (default 2)")
+    serve_bench.add_argument("--folder", default="bench-serve", help="scratch folder (replaced)")
     return top
 
 
@@ -195,3 +203,9 @@ def _table(result):
         lines.append(f"  {cell.grade_id:<28} {cell.score:>5g} / {cell.max_score:<4g} {counts}")
         lines += [f"      - {m}".replace("\n", "\n        ") for m in cell.messages]
     return "\n".join(lines)
+
+
+def bench_serve(args):
+    from .simulation.bench_serve import run_bench_serve
+
+    return run_bench_serve(args.week, args.n, args.one, args.jobs, args.folder)

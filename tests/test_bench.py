@@ -4,8 +4,9 @@ import json
 
 import pytest
 
+from autograder.authoring.gate import GateReport
 from autograder.course import weeks
-from autograder.simulation import bench
+from autograder.simulation import bench, bench_serve
 
 pytestmark = pytest.mark.slow
 
@@ -35,3 +36,20 @@ def test_bench_smoke(tmp_path):
                        ("kit grade --jobs 1 --no-feedback", "kit_grade")):  # the table shows bench.json's figures
         row = [line for line in lines if line.startswith(label)][-1]  # after the progress line
         assert row.split()[-1] == f"{data[f'{key}_s_per_nb']:.3f}"
+
+
+def test_bench_serve_smoke(tmp_path):
+    """The service bench on one single submission and a burst of two (the gate is tests/test_gate.py's)."""
+    def proven(week_id):
+        report = GateReport(week_id)
+        report.add("the gate runs in tests/test_gate.py", True)
+        return report
+
+    lines = []
+    assert bench_serve.run_bench_serve("week01", n=2, n_one=1, jobs=1, folder=tmp_path / "serve",
+                                       out=lines.append, gate=proven) == 0
+    data = json.loads((tmp_path / "serve" / "serve.json").read_text())
+    assert data["one"]["n"] == 1 and data["burst"]["n"] == 2
+    assert 0 < data["one"]["p50_s"] <= data["one"]["p95_s"] and data["burst"]["drain_s"] > 0
+    assert data["batch_grade_s_per_nb"] > 0 and set(data["goals_met"]) == set(bench_serve.GOALS)
+    assert any(line.startswith("one submission at a time: p50") for line in lines)
