@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from autograder.authoring.gate import GateReport
 from autograder.course import weeks
 from autograder.simulation import bench, bench_serve
 
@@ -38,16 +37,11 @@ def test_bench_smoke(tmp_path):
         assert row.split()[-1] == f"{data[f'{key}_s_per_nb']:.3f}"
 
 
-def test_bench_serve_smoke(tmp_path):
+def test_bench_serve_smoke(tmp_path, proven_gate):
     """The service bench on one single submission and a burst of two (the gate is tests/test_gate.py's)."""
-    def proven(week_id):
-        report = GateReport(week_id)
-        report.add("the gate runs in tests/test_gate.py", True)
-        return report
-
     lines = []
     assert bench_serve.run_bench_serve("week01", n=2, n_one=1, jobs=1, folder=tmp_path / "serve",
-                                       out=lines.append, gate=proven) == 0
+                                       out=lines.append, gate=proven_gate) == 0
     data = json.loads((tmp_path / "serve" / "serve.json").read_text())
     assert data["one"]["n"] == 1 and data["burst"]["n"] == 2
     assert 0 < data["one"]["p50_s"] <= data["one"]["p95_s"] and data["burst"]["drain_s"] > 0

@@ -20,7 +20,6 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.authoring import catalogue
-from autograder.authoring.gate import GateReport
 from autograder.course import calendar, weeks
 from autograder.course.nbgrader_cli import environment
 from autograder.course.folder import create
@@ -35,20 +34,13 @@ WAIT = 120  # seconds a feedback may take on a busy 2-core machine before the te
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
-def _proven(week_id):
-    """The release gate is proven by tests/test_gate.py; what is tested here starts after release."""
-    report = GateReport(week_id)
-    report.add("the gate runs in tests/test_gate.py", True)
-    return report
-
-
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
+def course(tmp_path_factory, proven_gate):
     base = tmp_path_factory.mktemp("serve")
     table = calendar.example_table().replace(
         'attempts = ["3/hour", "10/day"]', 'attempts = ["2/hour", "10/day"]')  # a limit a test reaches
     folder = create(base / "course", table_text=table)
-    release_week(folder, WEEK, gate=_proven)
+    release_week(folder, WEEK, gate=proven_gate)
     return folder, base / "homes"
 
 
