@@ -36,6 +36,7 @@ from .session import Session
 from .zygote import Zygote
 
 _ = domain("sandbox")
+SANDBOX_DEATHS = 2  # deaths of the whole sandbox right after one target's calls before it counts as a crash
 ALL = -1  # in a cell's skipped statements: the cell could not even be parsed in time
 
 
@@ -77,6 +78,8 @@ class StudentProcess:
         self.skipped = {}  # cell index -> statement indices that hung or crashed
         self.startup_problems = {}  # (cell index, statement) -> student-facing description
         self.poisoned = {}  # call target -> the exception it caused: not called again
+        self.last_call = None  # (key, what) of the last call that answered
+        self.sandbox_deaths = {}  # call target -> times the whole sandbox died right after it answered
         self.looked_up = {}  # name -> lookup(name), for the current session
 
     # -- life cycle -----------------------------------------------------
@@ -238,6 +241,7 @@ class StudentProcess:
                 if ended is None and again:
                     # the whole sandbox had died, from something an earlier call did: this
                     # request gets one fresh start (if it is the culprit, it fails there too)
+                    self._blame_last_call()
                     self.restarts += 1
                     return self.request(request, what, seconds, again=False)
                 raise Crashed(_("{what} stopped the notebook's process ({how})", what=what,
@@ -359,10 +363,24 @@ class StudentProcess:
         if key in self.poisoned:
             raise self.poisoned[key]
         try:
-            return self.request(request, what, seconds)
+            reply = self.request(request, what, seconds)
         except (TimedOut, Crashed) as exc:
             self.poisoned[key] = exc  # one hang per function is enough to know
             raise
+        self.last_call = (key, what)
+        return reply
+
+    def _blame_last_call(self):
+        """The whole sandbox died after the last call had answered (code that kills its sandbox, then
+        returns): after the same target twice, that target counts as a crash and is not called again,
+        so it cannot spend every fresh start the notebook has."""
+        if self.last_call is None:
+            return
+        key, what = self.last_call
+        self.last_call = None
+        self.sandbox_deaths[key] = self.sandbox_deaths.get(key, 0) + 1
+        if self.sandbox_deaths[key] >= SANDBOX_DEATHS:
+            self.poisoned[key] = Crashed(_("{what} stopped the notebook's sandbox each time it ran", what=what))
 
     def _handle_ref(self, handle):
         if self.session is None or handle.generation != self.session.generation:
