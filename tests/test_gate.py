@@ -26,6 +26,17 @@ def test_every_week_passes_its_gate_and_its_release_is_committed(week, tmp_path)
             assert filecmp.cmp(path, committed / path.name, shallow=False), path.name
 
 
+def test_the_reference_scores_full_marks_for_other_students_too(week):
+    """The gate grades as one student; every student's hidden inputs are seeded apart (a check that
+    only holds for some draws, say all-zero targets, would cost an honest student points)."""
+    from autograder.grading import grade
+
+    for student in ("kim-jiwoo", "park-minho"):
+        result = grade.grade_notebook(week.source, week.id, student, workdir=week.source_dir)
+        assert result.score == result.max_score, [(c.grade_id, c.messages) for c in result.cells
+                                                   if c.score < c.max_score]
+
+
 def test_a_wrong_answer_that_loses_nothing_fails_the_gate(monkeypatch, week01):
     from autograder.authoring.solution_cells import reference_source, render
 

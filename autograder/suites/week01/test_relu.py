@@ -19,6 +19,7 @@ def test_values(student, rng, shape):
     expect_close(student.call("relu", x), ref.relu(x), _("relu(x) for x of shape {shape}", shape=shape), HINT)
 
 
-@pytest.mark.parametrize("x", [-1000.0, -1e-300, 0.0, 1e-300, 1000.0], ids=["-1000", "-tiny", "0", "+tiny", "+1000"])
-def test_single_numbers_at_the_extremes(student, x):
-    expect_close(student.call("relu", x), ref.relu(x), f"relu({x:g})", HINT, atol=0.0)
+def test_single_numbers_at_the_extremes(student):
+    # one check for all of them: an answer that is always 0 must not pass the negative half
+    for x in (-1000.0, -1e-300, 0.0, 1e-300, 1000.0):
+        expect_close(student.call("relu", x), ref.relu(x), f"relu({x:g})", HINT, atol=0.0)
