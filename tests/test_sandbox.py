@@ -218,12 +218,12 @@ def test_a_function_that_hangs_is_not_waited_for_twice(tmp_path):
     import time
 
     with process("import time\ndef slow():\n    time.sleep(60)\ndef ok():\n    return 1\n", tmp_path) as p:
-        with pytest.raises(TimedOut):
+        with pytest.raises(TimedOut) as first:
             p.call("slow")
-        started = time.monotonic()
-        with pytest.raises(TimedOut):
+        with pytest.raises(TimedOut) as second:
             p.call("slow")
-        assert time.monotonic() - started < 0.5
+        # the same answer again, given without calling slow (no clock: a busy machine is slow to restart)
+        assert second.value is first.value
         assert p.call("ok") == 1
 
 
