@@ -215,8 +215,6 @@ def test_a_cell_that_hangs_at_start_up_costs_only_its_own_names(tmp_path):
 
 
 def test_a_function_that_hangs_is_not_waited_for_twice(tmp_path):
-    import time
-
     with process("import time\ndef slow():\n    time.sleep(60)\ndef ok():\n    return 1\n", tmp_path) as p:
         with pytest.raises(TimedOut) as first:
             p.call("slow")
