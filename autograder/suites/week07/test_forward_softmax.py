@@ -2,15 +2,16 @@
 
 forward_softmax runs with a correct stand-in for softmax (``with_stand_ins``),
 so a mistake there is not counted again; its sigmoid is lecture_lib's.
-Its loop over the layers is week04's feed_forward's, whose suite checks it is
-vectorised; here the time goes to what is new (softmax on the output layer,
-any depth and key order, integer pixels).
+What is new is checked here: softmax on the output layer, any depth and key
+order, integer pixels; and that a layer's samples are computed at once, with
+no Python loop over them (the contract's "vectorised").
 """
 
 import numpy as np
 import pytest
 
-from autograder.checks import Mistake, diagnose, expect, expect_float64, expect_unchanged
+from autograder.checks import (Mistake, diagnose, expect, expect_float64, expect_unchanged, expect_vectorised,
+                               uniform)
 from autograder.texts import domain
 from solutions import week07 as ref
 
@@ -121,3 +122,11 @@ def test_float64_and_keeps_inputs(with_stand_ins, network, rng):
     for key, value in params.items():
         expect_unchanged(value, params_after[key], _("forward_softmax (params['{key}'])", key=key))
 
+
+
+@pytest.mark.side
+def test_vectorised(student, stand_ins, network, rng):
+    _X, _t, _T, params = network((2, 3, 2), 2)
+    expect_vectorised(student, "forward_softmax", [uniform("n", 2, low=-2.0, high=2.0), params], ref.forward_softmax,
+                      rng=rng, via=stand_ins["forward_softmax"].helper("run"),
+                      what=_("forward_softmax for m samples"))
