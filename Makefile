@@ -47,4 +47,4 @@ messages: $(STAMP)  ## bring the Korean message catalogues (autograder/locale) u
 	$(RUN) -m autograder.authoring.messages --check
 
 clean:
-	rm -rf demo-course bench-course bench-serve submitted autograded feedback exchange gradebook.db
+	rm -rf demo-course bench-course bench-serve bench-cluster submitted autograded feedback exchange gradebook.db

@@ -35,6 +35,7 @@ COMMANDS = {
     "demo": "autograder.cli:demo",
     "bench": "autograder.cli:bench",
     "bench-serve": "autograder.cli:bench_serve",
+    "bench-cluster": "autograder.cli:bench_cluster",
 }
 
 
@@ -82,6 +83,9 @@ def parser():
     grade_week.add_argument("--force", action="store_true", help="regrade submissions already graded")
     grade_week.add_argument("--no-feedback", action="store_true", help="skip nbgrader generate_feedback")
     grade_week.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade_week.add_argument("--cluster", metavar="tcp://HOST:PORT",
+                            help="grade on this Dask scheduler's workers (default: [grading] cluster in "
+                                 "course.toml, else --jobs local processes; `local` forces those)")
 
     _course_args(commands.add_parser("report", help="rewrite the CSV exports and class report of a graded week"))
     _course_args(commands.add_parser("release-feedback", help="put a graded week's feedback in the exchange "
@@ -91,6 +95,8 @@ def parser():
                                               "the week's `instant` policy in course.toml); until Ctrl-C or SIGTERM")
     serve.add_argument("--course", default=".", metavar="PATH", help="the course folder (default: here)")
     serve.add_argument("--jobs", type=int, default=1, help="grading processes for a burst (default 1)")
+    serve.add_argument("--cluster", metavar="tcp://HOST:PORT",
+                       help="grade on this Dask scheduler's workers (default: [grading] cluster in course.toml)")
 
     demo = commands.add_parser("demo", help="a whole course cycle in a fresh course folder")
     demo.add_argument("--folder", default="demo-course", help="course folder to create (replaced)")
@@ -110,6 +116,12 @@ def parser():
     serve_bench.add_argument("--one", type=int, default=10, help="single submissions timed first (default 10)")
     serve_bench.add_argument("--jobs", type=int, default=2, help="the service's grading processes (default 2)")
     serve_bench.add_argument("--folder", default="bench-serve", help="scratch folder (replaced)")
+    cluster_bench = commands.add_parser("bench-cluster", help="time `grade --jobs J` beside a J-worker Dask cluster "
+                                                              "on localhost; writes FOLDER/cluster.json")
+    cluster_bench.add_argument("--week", default="week01")
+    cluster_bench.add_argument("-n", type=int, default=30, help="submissions to generate (default 30)")
+    cluster_bench.add_argument("--jobs", type=int, default=2, help="local processes, and Dask workers (default 2)")
+    cluster_bench.add_argument("--folder", default="bench-cluster", help="scratch folder (replaced)")
     return top
 
 
@@ -209,3 +221,9 @@ def bench_serve(args):
     from .simulation.bench_serve import run_bench_serve
 
     return run_bench_serve(args.week, args.n, args.one, args.jobs, args.folder)
+
+
+def bench_cluster(args):
+    from .simulation.bench_cluster import run_bench_cluster
+
+    return run_bench_cluster(args.week, args.n, args.jobs, args.folder)

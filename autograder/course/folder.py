@@ -2,7 +2,7 @@
 
 Layout (nbgrader's names, plus the kit's)::
 
-    nbgrader_config.py  course.toml  gradebook.db
+    nbgrader_config.py  course.toml  gradebook.db (unless the config's db_url names another)
     source/<week>/  release/<week>/  submitted/<student>/<week>/
     autograded/<student>/<week>/  feedback/<student>/<week>/
     exchange/           the local exchange (c.Exchange.root)
@@ -68,7 +68,10 @@ class CourseFolder:
 
     @property
     def db_url(self):
-        return f"sqlite:///{self.root / 'gradebook.db'}"
+        """The gradebook: nbgrader's ``c.CourseDirectory.db_url`` in the folder's config (e.g.
+        ``postgresql://grader@db.example.org/dl_fall``, shared by Formgrader), else
+        ``gradebook.db`` here (nbgrader's default)."""
+        return self.config.CourseDirectory.get("db_url", "") or f"sqlite:///{self.root / 'gradebook.db'}"
 
     @property
     def course_id(self):

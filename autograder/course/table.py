@@ -32,12 +32,17 @@ JSON, CSVs, the class report.
 scores 0) or ``{ per_day = f, max_days = d }``: a fraction ``f`` of the
 notebook's score is lost per started day late, and everything after
 ``d`` days. Dates carry their UTC offset; naive ones are taken as UTC.
+
+``[grading] cluster = "tcp://HOST:8786"`` (default: none) sends ``dlkit grade``'s
+per-submission grading to that Dask scheduler's workers instead of local processes
+(:mod:`autograder.grading.cluster`); ``grade --cluster`` overrides it.
 """
 
 import dataclasses
 import datetime as dt
 import functools
 import math
+import re
 import tomllib
 from pathlib import Path
 
@@ -152,6 +157,7 @@ class CourseTable:
     path: Path
     weeks: dict  # {week_id: WeekEntry}, in table order
     language: str = texts.DEFAULT  # what students and staff read: "ko", "en" or "both"
+    cluster: str = ""  # [grading] cluster: a Dask scheduler's address; "": grade in local processes
 
     def week(self, week_id):
         try:
@@ -201,7 +207,33 @@ def _parse(path, _mtime, _size):
     language = table.get("language", texts.DEFAULT)
     if language not in texts.LANGUAGES:
         raise CourseTableError(f"{path}: language must be one of {', '.join(texts.LANGUAGES)}, not {language!r}")
-    return CourseTable(path, weeks, language)
+    return CourseTable(path, weeks, language, cluster_address(table.get("grading", {}), path))
+
+
+# a Dask scheduler's address: tcp:// (or tls://, ws://, wss://), a host name or [IPv6], a port
+CLUSTER_ADDRESS = re.compile(r"(tcp|tls|wss?)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)"
+                             r"(:[0-9]{1,5})?/?")
+
+
+def cluster_address(grading, where="course.toml"):
+    """``[grading] cluster`` of a course table, checked ('' when it has none)."""
+    if not isinstance(grading, dict) or not set(grading) <= {"cluster"}:
+        raise CourseTableError(f"{where}: [grading] takes only cluster = \"tcp://HOST:PORT\", not {grading!r}")
+    value = grading.get("cluster", "")
+    if value == "":
+        return ""
+    match = CLUSTER_ADDRESS.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None or (match.group(3) and int(match.group(3)[1:]) > 65535):
+        raise CourseTableError(f"{where}: the cluster must be a Dask scheduler's address such as "
+                               f"\"tcp://grader.example.org:8786\", not {value!r}")
+    return value.strip().rstrip("/")
+
+
+def cluster_for(table, given=None):
+    """The Dask scheduler to grade on: ``given`` (``--cluster``; "local" or '': none), else the table's."""
+    if given is None:
+        return table.cluster
+    return "" if given in ("", "local") else cluster_address({"cluster": given}, "--cluster")
 
 
 def aware(value):

@@ -48,6 +48,13 @@ def key(nb, workdir, week_id: str, student: str, limits, lang: str) -> str:
     return digest.hexdigest()
 
 
+def grading_side(week_id, now=False) -> str:
+    """The digest of what grades ``week_id`` here (its hidden suite and source notebook, the
+    translations, the secret): the one this process's keys use (its first), or, ``now``, that
+    of the files as they are now. A cluster worker's must be the same."""
+    return _grading_side.__wrapped__(week_id) if now else _grading_side(week_id)
+
+
 @functools.cache
 def _grading_side(week_id):
     week = weeks.week(week_id)
@@ -80,13 +87,24 @@ def path(results_dir, student: str) -> Path:
     return Path(results_dir) / f"{student}.json"
 
 
+def to_data(stored: Stored) -> dict:
+    """``stored`` as the plain JSON data of its file (a cluster worker sends it back so)."""
+    return {"key": stored.key, "seconds": round(stored.seconds, 3), "error": stored.error,
+            "result": stored.result.to_dict() if stored.result else None,
+            "handed_in": stored.handed_in, "sanitised": stored.sanitised}
+
+
+def from_data(data: dict) -> Stored:
+    """A :class:`Stored` back from :func:`to_data`'s plain data."""
+    return Stored(data.get("key"), from_dict(data["result"]) if data.get("result") else None,
+                  data.get("seconds", 0.0), data.get("error", ""), data.get("handed_in"), data.get("sanitised"))
+
+
 def save(results_dir, student: str, stored: Stored) -> None:
     """Write atomically (a reader never sees half a file)."""
     results_dir = Path(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
-    data = {"key": stored.key, "seconds": round(stored.seconds, 3), "error": stored.error,
-            "result": stored.result.to_dict() if stored.result else None,
-            "handed_in": stored.handed_in, "sanitised": stored.sanitised}
+    data = to_data(stored)
     draft = results_dir / f".{student}.{os.getpid()}.part"
     draft.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     draft.replace(path(results_dir, student))
@@ -98,8 +116,7 @@ def load(results_dir, student: str) -> Stored | None:
         data = json.loads(path(results_dir, student).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return Stored(data.get("key"), from_dict(data["result"]) if data.get("result") else None,
-                  data.get("seconds", 0.0), data.get("error", ""), data.get("handed_in"), data.get("sanitised"))
+    return from_data(data)
 
 
 def load_all(results_dir) -> dict:

@@ -56,7 +56,7 @@ def grade(args):
 
     folder = CourseFolder.at(args.course)
     run = grade_week(folder, args.week, jobs=args.jobs, force=args.force,
-                     progress=not args.quiet, feedback=not args.no_feedback)
+                     progress=not args.quiet, feedback=not args.no_feedback, cluster=args.cluster)
     print(run.summary())
     _print_outputs(folder, args.week)
     return 1 if run.errors else 0
@@ -92,4 +92,4 @@ def _print_outputs(folder, week_id):
 def serve(args):
     from .serve import serve as run
 
-    return run(CourseFolder.at(args.course), jobs=args.jobs)
+    return run(CourseFolder.at(args.course), jobs=args.jobs, cluster=args.cluster)

@@ -5,10 +5,14 @@
 2. grade: ``jobs`` worker processes run :func:`autograder.grading.grade.grade_notebook`
    (each student's code in its own sandbox process) and keep each result
    on disk (:mod:`autograder.grading.store`); a worker that dies costs only
-   the submission it held (:func:`autograder.grading.pool.each`);
+   the submission it held (:func:`autograder.grading.pool.each`). With
+   ``cluster`` (``--cluster tcp://HOST:PORT``, or ``[grading] cluster`` in the
+   course table) the same function runs on a Dask cluster's workers instead,
+   which send each result back as JSON (:mod:`autograder.grading.cluster`);
 3. store: as each result arrives, the one writer (:mod:`autograder.staff.writer`,
    in this process) runs nbgrader's autograde pipeline for that student,
-   so the SQLite gradebook has a single writer;
+   so the gradebook (SQLite, or the course's ``CourseDirectory.db_url``) has a
+   single writer;
 4. feedback: ``nbgrader generate_feedback`` per student, in the workers
    (it only reads the gradebook), the kit's per-exercise summary included;
 5. exports and the class report (:mod:`autograder.staff.exports`,
@@ -29,9 +33,11 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.utils import parse_utc
 from tqdm import tqdm
 
+from ..course import table as course_table
 from ..course.folder import CourseFolder
 from ..course.weeks import week as find_week
 from ..errors import KitError
+from ..grading import cluster as clusters
 from ..grading import grade, store
 from ..grading import pool
 
@@ -64,14 +70,18 @@ class GradeRun:
         return "; ".join(parts) + (f" [{timing}]" if timing else "")
 
 
-def grade_week(folder, week_id, jobs=None, force=False, progress=True, feedback=True, reports=True):
-    """Grade every collected submission of ``week_id`` in course ``folder``; returns a :class:`GradeRun`."""
+def grade_week(folder, week_id, jobs=None, force=False, progress=True, feedback=True, reports=True, cluster=None):
+    """Grade every collected submission of ``week_id`` in course ``folder``; returns a :class:`GradeRun`.
+
+    ``cluster``: a Dask scheduler's address to grade on (None: the course table's
+    ``[grading] cluster``; '' or "local": local worker processes, ``jobs`` of them)."""
     from .writer import Writer, limits_for
 
     find_week(week_id)  # unknown weeks fail before anything starts
     _require_released(folder, week_id)
     run = GradeRun(week_id)
     jobs = max(1, jobs or os.cpu_count() or 1)
+    cluster = course_table.cluster_for(folder.table, cluster)
     with grade_lock(folder):
         students = folder.submissions(week_id)
         todo = [s for s in students if force or not is_done(folder, week_id, s)]
@@ -82,7 +92,9 @@ def grade_week(folder, week_id, jobs=None, force=False, progress=True, feedback=
         bar = tqdm(total=len(todo), desc=f"grading {week_id}", unit="nb", disable=not (progress and todo),
                    file=sys.stderr, dynamic_ncols=True)
         with bar:
-            for student, error, failure in pool.each(grade_one, todo, str(folder.root), week_id, limits, jobs=jobs):
+            graded = (clusters.each(cluster, grade_one, folder, week_id, todo, limits) if cluster and todo else
+                      pool.each(grade_one, todo, str(folder.root), week_id, limits, jobs=jobs))
+            for student, error, failure in graded:
                 # a submission whose worker failed is not graded again here, in the writer's process
                 error = error or (f"grading failed: {failure}" if failure else "") or writer.store(student)
                 if error:

@@ -17,7 +17,9 @@ complete submission of a week whose ``instant.feedback`` is on:
    it for that submission, and nobody else's; then the ledger records it.
 
 One log line per submission. A burst is graded ``jobs`` at a time (one
-submission per student per round, oldest first). Stopped by SIGTERM or
+submission per student per round, oldest first), or on a Dask cluster's
+workers with ``cluster`` (``serve --cluster``, else ``[grading] cluster`` in
+the course table; :mod:`autograder.grading.cluster`). Stopped by SIGTERM or
 SIGINT, it finishes the round in hand; stopped by SIGKILL, it deals on
 restart with what it had not answered. Two services on one course refuse
 to run together (``.dlkit/serve.lock``). The grade that counts is still
@@ -35,6 +37,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from .. import texts
 from ..course import calendar
+from ..course import table as course_table
 from ..course.weeks import week as find_week
 from ..errors import KitError
 from ..grading import pool as pools
@@ -80,10 +83,12 @@ class serve_lock:
 class Service:
     """The rounds of one running service; :meth:`run_once` deals with what is waiting now."""
 
-    def __init__(self, folder, jobs=1, log=None):
+    def __init__(self, folder, jobs=1, log=None, cluster=None):
         from .writer import limits_for
 
         self.folder, self.jobs = folder, max(1, jobs)
+        self.cluster = course_table.cluster_for(folder.table, cluster)
+        self.grader = None  # the cluster connection, kept between rounds
         self.log = log or (lambda line: print(line, flush=True))
         self.ledger = attempts.Ledger(folder)
         self.limits = limits_for(folder.config)
@@ -93,6 +98,9 @@ class Service:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
+        if self.grader is not None:
+            self.grader.close()
+            self.grader = None
 
     # -- one round ------------------------------------------------------
     def run_once(self) -> int:
@@ -138,6 +146,9 @@ class Service:
         """``((submission, seen), error)`` as each grading worker finishes (error: '' or instructor-facing)."""
         if not accepted:
             return
+        if self.cluster:
+            yield from self._graded_on_cluster(accepted)
+            return
         for attempt in range(2):
             if self.pool is None:
                 self.pool = pools.forked_pool(self.jobs)
@@ -157,6 +168,18 @@ class Service:
             accepted = broken
         for item in accepted:
             yield item, "its grading worker died twice"
+
+    def _graded_on_cluster(self, accepted):
+        from ..grading import cluster as clusters
+
+        if self.grader is None:
+            self.grader = clusters.ClusterGrader(self.cluster)
+        by_week = {}
+        for submission, seen in accepted:  # one submission per student per round
+            by_week.setdefault(submission.week, {})[submission.student] = (submission, seen)
+        for week_id, items in by_week.items():
+            for student, error, failure in self.grader.each(grade_one, self.folder, week_id, list(items), self.limits):
+                yield items[student], error or (f"grading failed: {failure}" if failure else "")
 
     # -- answers --------------------------------------------------------
     def _answer(self, submission, seen, error):
@@ -227,13 +250,14 @@ def _line(submission, seen, what):
     return f"{seen:%Y-%m-%d %H:%M:%S} {submission.week} {submission.student} ({submission.name}): {what} [{took:.1f} s]"
 
 
-def serve(folder, jobs=1, poll=POLL_SECONDS, log=None, rounds=None):
-    """Run the service on course ``folder`` until SIGTERM or SIGINT (or ``rounds`` idle-or-busy rounds)."""
+def serve(folder, jobs=1, poll=POLL_SECONDS, log=None, rounds=None, cluster=None):
+    """Run the service on course ``folder`` until SIGTERM or SIGINT (or ``rounds`` idle-or-busy rounds);
+    ``cluster``: a Dask scheduler to grade on (None: the course table's; "local": local processes)."""
     stopping = []
     previous = {sig: signal.signal(sig, lambda *_args: stopping.append(True)) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         with serve_lock(folder):
-            service = Service(folder, jobs, log)
+            service = Service(folder, jobs, log, cluster)
             service.log(f"serving instant feedback for {folder.root} (course {folder.course_id}); "
                         f"Ctrl-C or SIGTERM stops")
             try:

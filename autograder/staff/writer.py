@@ -11,8 +11,9 @@ Parallel grading (:mod:`autograder.staff.grade`) splits the work in two:
   it takes the worker's result when the key of the notebook nbgrader hands
   it matches, and grades it itself otherwise.
 
-Only one process ever writes the SQLite gradebook, so there is no "database
-is locked", and each student's rows are written by nbgrader's own
+Only one process ever writes the gradebook (SQLite, or the database the
+course's ``CourseDirectory.db_url`` names), so there is no "database is
+locked" with SQLite, and each student's rows are written by nbgrader's own
 ``SaveAutoGrades`` and ``AssignLatePenalties``, exactly as a plain
 ``nbgrader autograde`` would write them.
 """
