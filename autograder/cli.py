@@ -150,10 +150,6 @@ def _course_args(command):
 # -- the commands that need no more than a line or two -------------------------
 
 def grade_notebook(args):
-    # jsonschema (imported by nbformat) builds rfc3987_syntax's IRI parsers when that module
-    # imports: a third of this command's wall time, for a format check nothing here makes
-    # (nbformat validates without format checks); without the module jsonschema skips it
-    sys.modules.setdefault("rfc3987_syntax", None)
     from .grading.grade import grade_notebook as grade
 
     from .course import table
