@@ -33,8 +33,9 @@ from autograder.staff.gradebook import cell_scores
 
 pytestmark = pytest.mark.slow
 
-# the notebook budget leaves room for a machine busy with other tests (the hang attacks use most of it)
-LIMITS = Limits(call_seconds=2.0, cell_seconds=3.0, notebook_seconds=40.0)
+# the notebook budget leaves room for a machine busy with other tests (the hang attacks use most of it);
+# fewer fresh starts than the default 25 make the restart storm end sooner by the same rule
+LIMITS = Limits(call_seconds=2.0, cell_seconds=3.0, notebook_seconds=40.0, restarts=8)
 HONEST = "honest"
 WALL_CLOCK_BOUND = {"hang", "crash"}  # attack kinds whose cost depends on when the time limits strike
 HIDDEN_LINE = 30  # characters of a line of the hidden suites or solutions that betray a leak
@@ -72,7 +73,8 @@ def _course(root):
     with open(root / "nbgrader_config.py", "a") as config:
         config.write(f"\nc.GradeWithHiddenSuites.call_seconds = {LIMITS.call_seconds}\n"
                      f"c.GradeWithHiddenSuites.cell_seconds = {LIMITS.cell_seconds}\n"
-                     f"c.GradeWithHiddenSuites.notebook_seconds = {LIMITS.notebook_seconds}\n")
+                     f"c.GradeWithHiddenSuites.notebook_seconds = {LIMITS.notebook_seconds}\n"
+                     f"c.GradeWithHiddenSuites.restarts = {LIMITS.restarts}\n")
     return root
 
 

@@ -37,6 +37,9 @@ class GradeWithHiddenSuites(NbGraderPreprocessor):
                                   "spent, the remaining checks fail with that reason.").tag(config=True)
     memory_mb = Integer(Limits.memory_bytes // 2**20,
                         help="Address-space limit of the student process (MiB).").tag(config=True)
+    restarts = Integer(Limits.restarts,
+                       help="Fresh starts of a notebook's process after a crash or a hang before grading stops "
+                            "calling its code.").tag(config=True)
 
     language = Enum(("",) + texts.LANGUAGES, "",
                     help="The language of the feedback's messages: 'ko', 'en' or 'both'; empty: the course "
@@ -49,7 +52,8 @@ class GradeWithHiddenSuites(NbGraderPreprocessor):
     def limits(self):
         """The student process's limits, as configured (parallel grading workers use them too)."""
         return Limits(call_seconds=self.call_seconds, cell_seconds=self.cell_seconds,
-                      notebook_seconds=self.notebook_seconds, memory_bytes=self.memory_mb * 2**20)
+                      notebook_seconds=self.notebook_seconds, memory_bytes=self.memory_mb * 2**20,
+                      restarts=self.restarts)
 
     def lang(self):
         """The messages' language, as configured, else the course table's (of nbgrader's course root)."""
