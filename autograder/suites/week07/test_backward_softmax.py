@@ -7,9 +7,10 @@ forward_softmax, so only backward_softmax itself is graded here.
 import numpy as np
 import pytest
 
-from autograder.checks import (Mistake, diagnose, expect, expect_float64, expect_unchanged, expect_vectorised,
-                               kind_of, numeric, uniform)
+from autograder.checks import Mistake, expect, expect_float64, expect_unchanged, expect_vectorised, uniform
 from autograder.checks.expect import with_hint
+from autograder.checks.gradients import (backpropagate, expect_gradient_dict, expect_gradient_shapes,
+                                         expect_gradient_values, hidden_mistakes)
 from autograder.sandbox.errors import RaisedError
 from autograder.texts import domain
 from solutions import week07 as ref
@@ -31,11 +32,8 @@ MISTAKES = {
     "softmax_derivative": _("softmax and the cross-entropy together give dZ_L = (A_L − T) / m directly: do not "
                             "multiply the output layer by A_L(1 − A_L) (that factor belongs to the sigmoid hidden "
                             "layers)"),
-    "no_derivative": _("going one layer back, multiply by the sigmoid's derivative a(1 − a): "
-                       "dZ_(l-1) = (dZ_l · W_l.T) ⊙ A_(l-1) ⊙ (1 − A_(l-1))"),
-    "z_derivative": _("the sigmoid's derivative is a(1 − a) with the activations A_(l-1), not Z_(l-1)"),
+    **hidden_mistakes(),
 }
-TRANSPOSED = ("dW_transposed", _("dW = A_prev.T · dZ (not its transpose)"))
 
 
 def variant(params, cache, T, kind):
@@ -48,21 +46,7 @@ def variant(params, cache, T, kind):
         dZ = dZ * A_L * (1 - A_L)
     if kind != "sum_not_mean":
         dZ = dZ / m
-    grads = {}
-    for l in range(L, 1, -1):
-        A_prev = cache[f"A{l - 1}"]
-        grads[f"W{l}"], grads[f"b{l}"] = A_prev.T @ dZ, dZ.sum(axis=0)
-        if l > 2:
-            dA = dZ @ params[f"W{l}"].T
-            if kind == "no_derivative":
-                dZ = dA
-            elif kind == "z_derivative":
-                dZ = dA * cache[f"Z{l - 1}"] * (1 - cache[f"Z{l - 1}"])
-            else:
-                dZ = dA * A_prev * (1 - A_prev)
-            if kind == "divides_every_layer":
-                dZ = dZ / m
-    return grads
+    return backpropagate(params, cache, dZ, hidden=kind, scale=1 / m if kind == "divides_every_layer" else 1.0)
 
 
 def gradients(student, X, T, params, what):
@@ -76,51 +60,16 @@ def gradients(student, X, T, params, what):
                 "backward_softmax has to find the layers from the keys of params, whatever their number and "
                 "order, and at every layer the shapes of dZ, W.T and A_prev have to fit")), None, what) from None
         raise
-    expect(isinstance(grads, dict), _("backward_softmax returned {value}; return a dict of gradients with the keys "
-                                      "of params ('W2', 'b2', ...)", value=kind_of(grads)), "return_type", what)
-    expect(set(grads) == set(params), _("backward_softmax returned the keys {got}; return one gradient for each "
-                                        "key of params, {want}", got=", ".join(map(str, grads)),
-                                        want=", ".join(params)), "wrong_keys", what)
+    expect_gradient_dict(grads, params, "backward_softmax", what)
     return grads, ref.backward_softmax(X, T, params, cache), cache
-
-
-def check_shapes(grads, params, m, what):
-    """Each gradient has its parameter's shape; a shape a known mistake gives is named."""
-    for key, param in params.items():
-        shape = numeric(grads[key], _("grads['{key}'] of {network}", key=key, network=what)).shape
-        if shape == param.shape:
-            continue
-        n = param.shape[-1]
-        where = _("grads['{key}'] of shape {got} for params['{key}'] of shape {want}, {network}", key=key,
-                  got=shape, want=param.shape, network=what)
-        if key.startswith("W") and shape == param.shape[::-1]:
-            raise Mistake(_("the gradient of W has the shape of W.T: dW = A_prev.T · dZ has the shape "
-                            "(n_prev, n_next) of W"), "dW_transposed", where)
-        if key.startswith("b") and shape == (1, n):
-            raise Mistake(_("the gradient of b is 2-D (one row) where b is 1-D: sum dZ over the samples "
-                            "without keepdims (dZ.sum(axis=0))"), "bias_keepdims", where)
-        if key.startswith("b") and shape == (m, n):
-            raise Mistake(_("the gradient of b has one row per sample: db sums dZ over the samples (the rows), "
-                            "one value per node"), "bias_not_summed", where)
-        raise Mistake(_("each gradient has the shape of its parameter — {hint}", hint=HINT), "shape", where)
-
-
-def check_values(grads, expected, params, cache, T, what):
-    variants = {kind: variant(params, cache, T, kind) for kind in MISTAKES}
-    # from the output layer back, so the first mismatch names the nearest cause
-    for key in sorted(params, key=lambda k: (-int(k[1:]), k)):
-        mistakes = {(kind, MISTAKES[kind]): variants[kind][key] for kind in MISTAKES}
-        if key.startswith("W") and params[key].shape[0] == params[key].shape[1]:
-            mistakes[TRANSPOSED] = expected[key].T
-        diagnose(grads[key], expected[key], _("grads['{key}'] of {network}", key=key, network=what), HINT,
-                 mistakes)
 
 
 def check(student, network, X, T, params):
     what = network.describe(params, len(X))
     grads, expected, cache = gradients(student, X, T, params, what)
-    check_shapes(grads, params, len(X), what)
-    check_values(grads, expected, params, cache, T, what)
+    expect_gradient_shapes(grads, params, len(X), what, HINT)
+    variants = {(kind, MISTAKES[kind]): variant(params, cache, T, kind) for kind in MISTAKES}
+    expect_gradient_values(grads, expected, params, what, HINT, variants)
     return grads
 
 
