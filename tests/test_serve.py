@@ -155,7 +155,11 @@ def test_a_second_service_on_the_same_course_refuses(course, service):
 
 def test_killed_and_restarted_it_answers_every_submission_exactly_once(course, service, tmp_path):
     folder, homes = course
+    home = hand_in(folder, homes, "dora", notebook())  # so the service has grading workers running
+    assert len(feedback_of(folder, "dora", home)) == 1
     service.stop(signal.SIGKILL)  # no goodbye: whatever was in hand is lost
+    # its grading workers (forked, in its process group) end with it, and their sandboxes with them
+    assert left_running(service.proc.pid) == [], "the killed service's grading workers still run"
     students = ["erin", "fred", "gwen"]
     for student in students:  # handed in while no service runs
         hand_in(folder, homes, student, notebook("classify_greater_equal"))
@@ -171,6 +175,23 @@ def test_killed_and_restarted_it_answers_every_submission_exactly_once(course, s
     assert restarted.lines()[-1] == "stopped"
     names = [e.name for e in attempts.Ledger(folder).entries.values()]
     assert len(names) == len(set(names)) == len(inbound.scan(folder))
+
+
+def left_running(group, seconds=20.0):
+    """The live (not zombie) processes of process group ``group``, once they have had ``seconds`` to end."""
+    deadline = time.monotonic() + seconds
+    while True:
+        alive = []
+        for stat in os.listdir("/proc"):
+            try:
+                fields = open(f"/proc/{stat}/stat").read().rsplit(")", 1)[1].split()
+            except (OSError, IndexError, ValueError):
+                continue  # not a process, or it just ended
+            if int(fields[2]) == group and fields[0] != "Z":  # fields: state, ppid, pgrp, ...
+                alive.append(int(stat))
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.2)
 
 
 def test_the_limit_counts_the_submitter_not_the_name_on_a_shared_exchange(tmp_path):
