@@ -38,8 +38,13 @@ def submit(folder, student, week_id, home):
 
 
 def fetch_feedback(folder, student, week_id, home):
-    """``nbgrader fetch_feedback`` into ``home``; returns the fetched HTML files (sorted)."""
+    """``nbgrader fetch_feedback`` into ``home``; returns the fetched HTML files (sorted).
+
+    Before any feedback of the course is released the exchange has no feedback
+    folder, and nbgrader fails ("Assignment not found"): there is none to fetch yet."""
     home = Path(home)
+    if not (folder.exchange / folder.course_id / "feedback").is_dir():
+        return sorted((home / week_id / "feedback").rglob("*.html"))
     nbgrader(["fetch_feedback", *student_args(folder, week_id), f"--student={student}"], cwd=home, env=_env(home))
     return sorted((home / week_id / "feedback").rglob("*.html"))
 
