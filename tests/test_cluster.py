@@ -211,19 +211,25 @@ def test_a_dask_cluster_stores_exactly_the_local_scores(klass, local, dask_clust
         assert (course.feedback(student, WEEK) / f"{notebook}.html").exists()
 
 
+def _hand_in(folder, course, student):
+    """``student``'s graded notebook of ``folder``, handed in to ``course``'s exchange as `nbgrader submit` leaves it."""
+    from autograder.staff import inbound
+
+    when = dt.datetime.now(dt.timezone.utc).strftime(STAMP)
+    handed = inbound.inbound(course) / f"{student}+{WEEK}+{when}+0f0f"
+    handed.mkdir(parents=True)
+    shutil.copy(folder.submitted(student, WEEK) / "activations.ipynb", handed)
+    (handed / "timestamp.txt").write_text(when)
+    (handed / inbound.SECRET).write_text("ab" * (inbound.SECRET_LENGTH // 2))
+
+
 @slow
 def test_serve_grades_on_the_cluster(klass, local, dask_cluster, writer_never_grades):
-    from autograder.staff import inbound
     from autograder.staff.serve import Service
 
     base, folder, _ = klass
     course = _copy(folder, base / "serve-on-dask")
-    when = dt.datetime.now(dt.timezone.utc).strftime(STAMP)
-    handed = inbound.inbound(course) / f"reference+{WEEK}+{when}+0f0f"  # as `nbgrader submit` leaves it
-    handed.mkdir(parents=True)
-    shutil.copy(folder.submitted("reference", WEEK) / "activations.ipynb", handed)
-    (handed / "timestamp.txt").write_text(when)
-    (handed / inbound.SECRET).write_text("ab" * (inbound.SECRET_LENGTH // 2))
+    _hand_in(folder, course, "reference")
     lines = []
     service = Service(course, log=lines.append, cluster=dask_cluster.address)
     try:
@@ -234,6 +240,35 @@ def test_serve_grades_on_the_cluster(klass, local, dask_cluster, writer_never_gr
     assert _results(course)["reference"] == _results(local)["reference"]
     assert cell_scores(course.db_url, WEEK, "activations")["reference"] == \
         cell_scores(local.db_url, WEEK, "activations")["reference"]
+
+
+@slow
+def test_serve_waits_out_a_scheduler_it_cannot_reach(klass, local, dask_cluster, writer_never_grades):
+    """Nobody is answered while the cluster is down (no error page, nothing in the ledger), the
+    service says so once and goes on; the next round on a cluster that answers grades them."""
+    from autograder.staff import attempts
+    from autograder.staff.serve import Service
+
+    base, folder, _ = klass
+    course = _copy(folder, base / "serve-cluster-down")
+    _hand_in(folder, course, "reference")
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        nobody = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    lines = []
+    down = Service(course, log=lines.append, cluster=nobody)
+    try:
+        assert [down.run_once(), down.run_once()] == [0, 0]
+    finally:
+        down.close()
+    assert len(lines) == 1 and "cannot reach the Dask scheduler" in lines[0], lines
+    assert not attempts.Ledger(course).entries
+    up = Service(course, log=lines.append, cluster=dask_cluster.address)
+    try:
+        assert up.run_once() == 1
+    finally:
+        up.close()
+    assert "graded 10/10" in lines[-1], lines
 
 
 @slow

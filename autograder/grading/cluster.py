@@ -300,6 +300,9 @@ class ClusterGrader:
                                "other submission was graded")
                     yield student, None, failure
                 except Exception as exc:  # a failure inside the task: reported, the others go on
+                    if self.client.status != "running":  # unless the scheduler is gone: then nothing is graded
+                        raise ClusterProblem(f"lost the Dask scheduler at {self.address} while grading "
+                                             f"({type(exc).__name__})") from None
                     yield student, None, f"{type(exc).__name__}: {str(exc)[:300]}"
                 else:
                     failure = _keep(folder, week_id, student, reply, expected)

@@ -47,6 +47,7 @@ from .grade import grade_lock, grade_one
 
 _ = texts.domain("staff")
 POLL_SECONDS = 0.25  # between two looks at the inbound folder when it has nothing new
+CLUSTER_RETRY_SECONDS = 5.0  # between two tries of a grading cluster that did not answer
 
 
 class AlreadyServing(KitError, RuntimeError):
@@ -89,6 +90,7 @@ class Service:
         self.folder, self.jobs = folder, max(1, jobs)
         self.cluster = course_table.cluster_for(folder.table, cluster)
         self.grader = None  # the cluster connection, kept between rounds
+        self.cluster_down = ""  # why the cluster did not grade the last round ('' when it did)
         self.log = log or (lambda line: print(line, flush=True))
         self.ledger = attempts.Ledger(folder)
         self.limits = limits_for(folder.config)
@@ -127,7 +129,7 @@ class Service:
                 self._over_limit(submission, seen, *held)
         for (submission, seen), error in self._graded(accepted):
             self._answer(submission, seen, error)
-        return len(waiting)
+        return 0 if self.cluster_down else len(waiting)  # 0: the service waits a moment before asking again
 
     def _serves(self, table, week_id):
         """The week has instant feedback on, and was released in this course (it is in the gradebook)."""
@@ -170,16 +172,29 @@ class Service:
             yield item, "its grading worker died twice"
 
     def _graded_on_cluster(self, accepted):
+        """As :meth:`_graded`, on the cluster. A scheduler that cannot be reached, or is lost
+        mid-round, answers nobody: what it did not return waits (out of the ledger) for a round
+        in which it answers, and the service goes on."""
         from ..grading import cluster as clusters
 
-        if self.grader is None:
-            self.grader = clusters.ClusterGrader(self.cluster)
         by_week = {}
         for submission, seen in accepted:  # one submission per student per round
             by_week.setdefault(submission.week, {})[submission.student] = (submission, seen)
-        for week_id, items in by_week.items():
-            for student, error, failure in self.grader.each(grade_one, self.folder, week_id, list(items), self.limits):
-                yield items[student], error or (f"grading failed: {failure}" if failure else "")
+        try:
+            if self.grader is None:
+                self.grader = clusters.ClusterGrader(self.cluster)
+            for week_id, items in by_week.items():
+                for student, error, failure in self.grader.each(grade_one, self.folder, week_id, list(items),
+                                                                self.limits):
+                    yield items[student], error or (f"grading failed: {failure}" if failure else "")
+            self.cluster_down = ""
+        except clusters.ClusterProblem as exc:
+            if self.grader is not None:
+                self.grader.close()
+                self.grader = None
+            if str(exc) != self.cluster_down:  # said once, not every round it stays down
+                self.log(f"grading cluster: {exc}; the waiting submissions are graded once it answers")
+            self.cluster_down = str(exc)
 
     # -- answers --------------------------------------------------------
     def _answer(self, submission, seen, error):
@@ -264,7 +279,7 @@ def serve(folder, jobs=1, poll=POLL_SECONDS, log=None, rounds=None, cluster=None
                 done = 0
                 while not stopping and (rounds is None or done < rounds):
                     if not service.run_once():
-                        time.sleep(poll)
+                        time.sleep(max(poll, CLUSTER_RETRY_SECONDS) if service.cluster_down else poll)
                     done += 1
             finally:
                 service.close()
