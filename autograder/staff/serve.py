@@ -26,6 +26,7 @@ to run together (``.dlkit/serve.lock``). The grade that counts is still
 nbgrader's rule: ``collect`` and ``grade`` after the deadline work as before.
 """
 
+import contextlib
 import datetime as dt
 import fcntl
 import signal
@@ -190,7 +191,8 @@ class Service:
             self.cluster_down = ""
         except clusters.ClusterProblem as exc:
             if self.grader is not None:
-                self.grader.close()
+                with contextlib.suppress(Exception):  # a connection already lost may fail to close
+                    self.grader.close()
                 self.grader = None
             if str(exc) != self.cluster_down:  # said once, not every round it stays down
                 self.log(f"grading cluster: {exc}; the waiting submissions are graded once it answers")
