@@ -510,14 +510,32 @@ def _restore_tree(root, files):
             handle.write(data)
 
 
-def _empty(folder):
+def _empty(folder, mounts=None):
+    """Remove everything in ``folder`` but the sandbox's own mount points (a Python
+    installed under /tmp is bound read-only there): walking those cost a whole
+    installation's files on every session, and removed nothing."""
+    mounts = _mount_points() if mounts is None else mounts
     for entry in os.listdir(folder):
         path = os.path.join(folder, entry)
+        if path in mounts:
+            continue
         with contextlib.suppress(OSError):
             if os.path.isdir(path) and not os.path.islink(path):
-                shutil.rmtree(path, ignore_errors=True)
+                if any(m.startswith(path + os.sep) for m in mounts):
+                    _empty(path, mounts)  # holds a mount point: empty around it
+                else:
+                    shutil.rmtree(path, ignore_errors=True)
             else:
                 os.unlink(path)
+
+
+def _mount_points():
+    """The mount points this process sees (``/proc/self/mountinfo``'s fifth field)."""
+    try:
+        with open("/proc/self/mountinfo") as table:
+            return {line.split()[4] for line in table if len(line.split()) > 4}
+    except OSError:
+        return set()
 
 
 def _kill_all_but(me):
