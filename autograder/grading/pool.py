@@ -5,9 +5,10 @@ stack already imported, here, once. Each lives under an address-space
 limit (:data:`WORKER_MEMORY`), so a runaway grading job ends its own
 worker rather than the machine, and ends when the process that made it
 does, however that ends (a ``serve`` killed with SIGKILL leaves no worker
-waiting on its queue, with a student's sandbox under it). :func:`each` survives a worker that dies:
-the pool is rebuilt and the other items run again; an item that breaks
-two pools is run alone, and reported as an error if it breaks that one too.
+waiting on its queue, with a student's sandbox under it). :func:`each`
+survives a worker that dies: the pool is rebuilt and the other items run
+again; an item that breaks two pools is run alone, and reported as an
+error if it breaks that one too.
 """
 
 import ctypes
