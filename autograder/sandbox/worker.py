@@ -414,6 +414,8 @@ class Zygote:
         self.workspace = os.getcwd()
         self.snapshot = _read_tree(self.workspace)
         self.session = None
+        # read once, before any session runs: a mount a session made is no reason to keep its files
+        self.mounts = _mount_points()
 
     def run(self):
         while True:
@@ -483,9 +485,9 @@ class Zygote:
         _reap()
         self.session = None
         if self.confined:
-            _empty("/tmp")
+            _empty("/tmp", self.mounts)
             _remove_sysv_ipc()
-        _restore_tree(self.workspace, self.snapshot)
+        _restore_tree(self.workspace, self.snapshot, self.mounts)
         return ended
 
 
@@ -501,8 +503,8 @@ def _read_tree(root):
     return files
 
 
-def _restore_tree(root, files):
-    _empty(root)
+def _restore_tree(root, files, mounts):
+    _empty(root, mounts)
     for relative, data in files.items():
         path = os.path.join(root, relative)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -510,11 +512,10 @@ def _restore_tree(root, files):
             handle.write(data)
 
 
-def _empty(folder, mounts=None):
-    """Remove everything in ``folder`` but the sandbox's own mount points (a Python
+def _empty(folder, mounts):
+    """Remove everything in ``folder`` but the sandbox's own ``mounts`` (a Python
     installed under /tmp is bound read-only there): walking those cost a whole
     installation's files on every session, and removed nothing."""
-    mounts = _mount_points() if mounts is None else mounts
     for entry in os.listdir(folder):
         path = os.path.join(folder, entry)
         if path in mounts:
