@@ -29,6 +29,7 @@ from nbgrader.preprocessors import ComputeChecksums, SaveCells
 from traitlets.config.loader import PyFileConfigLoader
 from traitlets.utils.importstring import import_item
 
+from ..course import gradebook_engines
 from ..course.table import KIT_ROOT
 from ..texts import Explained, domain
 
@@ -82,6 +83,7 @@ def sanitize(nb, week, student: str | None, config=None):
     traitlets Config; default: the kit's) sanitises it; raises
     :class:`DamagedNotebook` where nbgrader would fail."""
     config = kit_config() if config is None else config
+    gradebook_engines.share()  # OverwriteCells opens the scratch gradebook for every notebook
     db_url = scratch_gradebook(week)
     nb = copy.deepcopy(nb)
     resources = _resources(week, db_url, student)

@@ -28,6 +28,7 @@ from nbgrader.apps.api import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from sqlalchemy.exc import SAWarning
 
+from ..course import gradebook_engines
 from ..errors import KitError
 from ..grading.sanitize import sanitize_steps
 from ..nbgrader_plugins.hidden_suites import GradeWithHiddenSuites
@@ -69,6 +70,7 @@ def _names(steps):
 
 def api(folder, config):
     """nbgrader's Python API on course ``folder`` with ``config``."""
+    gradebook_engines.share()  # its Gradebooks, eight a submission, compile their SQL once
     config = copy.deepcopy(config)
     # nbgrader logs every copied file; each call's log is captured, and errors are reported
     config.NbGraderAPI.log_level = logging.ERROR
