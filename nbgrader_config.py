@@ -19,29 +19,30 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE (여기에 답을 쓰세요)"
 
 # Sanitising a submission: nbgrader's steps, after the kit repairs cell
 # metadata (nbgrader aborts the WHOLE batch on one notebook with duplicated
-# or hand-edited nbgrader metadata).
+# or hand-edited nbgrader metadata). The metadata check is nbgrader's, its
+# schema checked once per process instead of once per cell.
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "autograder.nbgrader_plugins.hidden_suites.RepairCellMetadata",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "autograder.nbgrader_plugins.metadata_check.CheckCellMetadata",
 ]
 
 # Autograde: the hidden suites decide each test cell's score, in place of
 # nbgrader's Execute (no kernel runs student code in nbgrader's process).
 # The rest is nbgrader's default pipeline, except that a reviewed manual
-# grade stays reviewed when its cell's automatic score is unchanged, and
-# the autograded notebook starts with a note for Formgrader (late penalty,
-# start-up problems).
+# grade stays reviewed when its cell's automatic score is unchanged, the
+# autograded notebook starts with a note for Formgrader (late penalty,
+# start-up problems), and the metadata check is the one above.
 c.Autograde.autograde_preprocessors = [
     "autograder.nbgrader_plugins.hidden_suites.GradeWithHiddenSuites",
     "nbgrader.preprocessors.LimitOutput",
     "autograder.nbgrader_plugins.manual_grades.SaveAutoGradesKeepingReviews",
     "nbgrader.preprocessors.AssignLatePenalties",
     "autograder.nbgrader_plugins.feedback_summary.NoteForStaff",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "autograder.nbgrader_plugins.metadata_check.CheckCellMetadata",
 ]
 
 # Feedback (generate_feedback, Formgrader's button): nbgrader's, with the
