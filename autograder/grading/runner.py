@@ -1,7 +1,7 @@
 """Run a week's hidden pytest suite against one student process.
 
-The suite runs in *this* process (the grader), in-process through
-``pytest.main``; every call into student code goes through the
+The suite runs in *this* process (the grader), in-process, collected once
+per process and run per notebook; every call into student code goes through the
 :class:`~autograder.sandbox.process.StudentProcess` fixture ``student``.
 Each test is tied to one autograder-test cell of the notebook by the
 ``cell`` marker (``pytestmark = pytest.mark.cell("test_sigmoid")``). A
@@ -16,7 +16,12 @@ pytest's own report, which quotes test code, is never kept.
 import dataclasses
 import logging
 import os
+import sys
+import threading
+from pathlib import Path
 
+import _pytest.config
+import _pytest.nodes
 import numpy as np
 import pytest
 
@@ -61,12 +66,16 @@ def _kind_of_test(test_id):
 class _KitPlugin:
     """Gives the suites their fixtures and records each test's outcome."""
 
-    def __init__(self, student, assignment, student_id, secret):
-        self._student, self.assignment, self.student_id, self.secret = (
-            student, assignment, student_id, secret)
+    def __init__(self, assignment):
+        self.assignment = assignment
+        self.collect_errors = []
+        self.begin(None, "", "")
+
+    def begin(self, student, student_id, secret):
+        """Record the next run, of the suite against ``student``."""
+        self._student, self.student_id, self.secret = student, student_id, secret
         self.outcomes = {}
         self.internal_errors = []
-        self.collect_errors = []
 
     @pytest.fixture
     def student(self, request):
@@ -134,31 +143,105 @@ class _KitPlugin:
 def run_suite(student, assignment: str, student_id: str, secret: str, suite_dir=None) -> dict:
     """Run the hidden suite; return ``{test_id: Outcome}``.
 
+    The suite is collected once per process (:class:`_CollectedSuite`) and
+    its tests run again for each notebook, each with fresh fixtures.
     Raises :class:`SuiteProblem` if the suite cannot be collected or a test
     lacks its ``cell`` marker: a broken suite must never grade anyone.
     """
-    suite_dir = suite_dir or SUITES / assignment
+    suite_dir = Path(suite_dir or SUITES / assignment)
     if not suite_dir.is_dir():
         raise SuiteProblem(f"no hidden suite for {assignment} at {suite_dir}")
-    plugin = _KitPlugin(student, assignment, student_id, secret)
-    args = [str(suite_dir), "-c", str(SUITES / "pytest.ini"), "--rootdir", str(SUITES),
-            "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:stepwise",
-            # these two run gc.collect() twice per session: a third of the grading time
-            "-p", "no:unraisableexception", "-p", "no:threadexception",
-            # plugins a hidden suite never uses (it logs nothing, debugs nothing, writes no report):
-            # each costs hooks on every one of a notebook's checks
-            "-p", "no:logging", "-p", "no:junitxml", "-p", "no:doctest", "-p", "no:pastebin",
-            "-p", "no:debugging", "-p", "no:setuponly", "-p", "no:setupplan", "-p", "no:legacypath",
-            "--import-mode=importlib"]
-    with _quiet_environment():
-        code = pytest.main(args, plugins=[plugin])
-    if plugin.collect_errors or code in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR,
-                                          pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.NO_TESTS_COLLECTED):
-        detail = "\n".join(plugin.collect_errors) or f"pytest exit code {code}"
-        raise SuiteProblem(f"the hidden suite for {assignment} is broken:\n{detail}")
-    for error in plugin.internal_errors:
+    with _ONE_RUN_AT_A_TIME:
+        stamp = _stamp(suite_dir)
+        suite = _COLLECTED.get(suite_dir)
+        if suite is None or suite.stamp != stamp:
+            if suite is not None:
+                _COLLECTED.pop(suite_dir).close()
+            suite = _COLLECTED[suite_dir] = _CollectedSuite(suite_dir, assignment, stamp)
+        try:
+            outcomes, internal_errors = suite.run(student, student_id, secret)
+        except BaseException:
+            _COLLECTED.pop(suite_dir).close()  # a run cut short leaves fixtures set up: collect afresh
+            raise
+    for error in internal_errors:
         log.error("hidden suite error (%s, %s): %s", assignment, student_id, error)
-    return plugin.outcomes
+    return outcomes
+
+
+_COLLECTED = {}  # suite folder -> its _CollectedSuite, in this process (a forked worker inherits it)
+_ONE_RUN_AT_A_TIME = threading.Lock()  # a collected suite holds one run's fixtures and outcomes
+
+ARGS = ["-c", str(SUITES / "pytest.ini"), "--rootdir", str(SUITES),
+        "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:stepwise",
+        # these two run gc.collect() twice per session: a third of the grading time
+        "-p", "no:unraisableexception", "-p", "no:threadexception",
+        # plugins a hidden suite never uses (it logs nothing, debugs nothing, writes no report):
+        # each costs hooks on every one of a notebook's checks
+        "-p", "no:logging", "-p", "no:junitxml", "-p", "no:doctest", "-p", "no:pastebin",
+        "-p", "no:debugging", "-p", "no:setuponly", "-p", "no:setupplan", "-p", "no:legacypath",
+        # the collected suite lives as long as the process: nothing may hold its file descriptors
+        # (a suite prints nothing; the student's output never reaches this process's)
+        "--capture=no", "-p", "no:faulthandler",
+        "--import-mode=importlib"]
+
+
+class _CollectedSuite:
+    """A hidden suite, configured and collected once, run per notebook.
+
+    ``pytest.main`` per notebook configured pytest, loaded its plugins and
+    collected the suite's modules again for every notebook: a fifth of the
+    grader's time on week01. Here that happens once; :meth:`run` runs every
+    test through pytest's own protocol (``pytest_runtest_protocol``: setup,
+    call, teardown, the same hooks and markers), and the last test's
+    teardown tears down every fixture, so no notebook sees another's.
+    """
+
+    def __init__(self, suite_dir, assignment, stamp):
+        self.stamp = stamp
+        self.plugin = _KitPlugin(assignment)
+        _forget_modules(suite_dir)
+        try:
+            with _quiet_environment():
+                self.config = _pytest.config._prepareconfig([str(suite_dir), *ARGS], plugins=[self.plugin])
+            self.session = pytest.Session.from_config(self.config)
+            self.config._do_configure()
+            self.config.hook.pytest_sessionstart(session=self.session)
+            self.config.hook.pytest_collection(session=self.session)
+        except (pytest.UsageError, _pytest.nodes.Collector.CollectError, pytest.Session.Interrupted) as exc:
+            raise SuiteProblem(f"the hidden suite for {assignment} is broken:\n{exc}") from None
+        self.items = list(self.session.items)
+        if self.plugin.collect_errors or not self.items:
+            detail = "\n".join(self.plugin.collect_errors) or "no tests collected"
+            raise SuiteProblem(f"the hidden suite for {assignment} is broken:\n{detail}")
+
+    def run(self, student, student_id, secret):
+        """``({test_id: Outcome}, [internal error])`` of every test against ``student``."""
+        self.plugin.begin(student, student_id, secret)
+        for index, item in enumerate(self.items):
+            following = self.items[index + 1] if index + 1 < len(self.items) else None
+            self.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+        return self.plugin.outcomes, self.plugin.internal_errors
+
+    def close(self):
+        """Unconfigure pytest (its plugins' end-of-run steps); the suite is not run again."""
+        try:
+            self.config._ensure_unconfigure()
+        except Exception as exc:  # a teardown left half-done cannot stop grading
+            log.warning("closing the collected suite failed: %s", exc)
+
+
+def _forget_modules(suite_dir):
+    """Drop the suite's modules from ``sys.modules``: pytest's importlib mode would hand back
+    the ones imported before (a suite edited since, or a module that failed half-way)."""
+    inside = str(suite_dir.resolve()) + os.sep
+    for name, module in list(sys.modules.items()):
+        if str(getattr(module, "__file__", None) or "").startswith(inside):
+            del sys.modules[name]
+
+
+def _stamp(suite_dir):
+    """What the suite's files are now (a suite edited since it was collected is collected again)."""
+    return tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in sorted(suite_dir.rglob("*.py")))
 
 
 class _quiet_environment:
