@@ -55,6 +55,8 @@ c.GenerateFeedback.preprocessors = [
     "autograder.nbgrader_plugins.offline_feedback.OfflineFeedback",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+# nbconvert's HTML exporter, its templates compiled once per process, not per student
+c.GenerateFeedback.exporter_class = "autograder.nbgrader_plugins.offline_feedback.FeedbackHTMLExporter"
 
 # Only weeks the kit released, after their gate, reach the exchange:
 # `nbgrader release_assignment` and Formgrader's Release button check the
