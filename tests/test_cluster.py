@@ -243,11 +243,13 @@ def test_serve_grades_on_the_cluster(klass, local, dask_cluster, writer_never_gr
 
 
 @slow
-def test_serve_waits_out_a_scheduler_it_cannot_reach(klass, local, dask_cluster, writer_never_grades):
+def test_serve_waits_out_a_scheduler_it_cannot_reach(klass, local, dask_cluster, writer_never_grades, monkeypatch):
     """Nobody is answered while the cluster is down (no error page, nothing in the ledger), the
     service says so once and goes on; the next round on a cluster that answers grades them."""
     from autograder.staff import attempts
     from autograder.staff.serve import Service
+
+    monkeypatch.setattr(cluster, "CONNECT_SECONDS", 3)  # Dask tries a refused port again until then
 
     base, folder, _ = klass
     course = _copy(folder, base / "serve-cluster-down")
