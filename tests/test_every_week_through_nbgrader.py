@@ -11,7 +11,6 @@ import pytest
 from autograder.authoring.solution_cells import with_reference
 from autograder.course import weeks
 from autograder.course.folder import create
-from autograder.course.folder import CourseFolder
 from autograder.staff import writer
 from autograder.staff.gradebook import cell_scores
 
@@ -21,8 +20,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::sqlalchemy.e
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    root = create(tmp_path_factory.mktemp("every-week"), list(weeks.weeks())).root
-    course = CourseFolder(root)
+    course = create(tmp_path_factory.mktemp("every-week"), list(weeks.weeks()))
+    root = course.root
     api = writer.api(course, course.config)
     scores = {}
     for week in weeks.weeks().values():

@@ -227,7 +227,7 @@ def mismatches(identities: dict, expected_kit: str, expected_keys: str | None = 
 class ClusterGrader:
     """A connection to a Dask scheduler that grades submissions on its workers."""
 
-    def __init__(self, address: str, connect_seconds: float | None = None):
+    def __init__(self, address: str):
         if not available():
             raise ClusterProblem("grading on a cluster needs dask and distributed in the kit's environment "
                                  "(pip install dask distributed; see the README's Scaling)")
@@ -236,8 +236,7 @@ class ClusterGrader:
         self.address = address
         try:
             # results are JSON text: msgpack is all this side takes from a worker (no pickled result)
-            self.client = Client(address, timeout=connect_seconds or CONNECT_SECONDS, set_as_default=False,
-                                 deserializers=["msgpack"])
+            self.client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False, deserializers=["msgpack"])
         except (OSError, TimeoutError) as exc:
             raise ClusterProblem(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         self.checked = {}  # week -> {worker address: identity}

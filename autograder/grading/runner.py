@@ -244,7 +244,11 @@ def _forget_modules(suite_dir):
 
 def _stamp(suite_dir):
     """What the suite's files are now (a suite edited since it was collected is collected again)."""
-    return tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in sorted(suite_dir.rglob("*.py")))
+    stamps = []
+    for path in sorted(suite_dir.rglob("*.py")):
+        stat = path.stat()
+        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
 
 
 class _quiet_environment:

@@ -43,9 +43,8 @@ def fetch_feedback(folder, student, week_id, home):
     Before any feedback of the course is released the exchange has no feedback
     folder, and nbgrader fails ("Assignment not found"): there is none to fetch yet."""
     home = Path(home)
-    if not (folder.exchange / folder.course_id / "feedback").is_dir():
-        return sorted((home / week_id / "feedback").rglob("*.html"))
-    nbgrader(["fetch_feedback", *student_args(folder, week_id), f"--student={student}"], cwd=home, env=_env(home))
+    if (folder.exchange / folder.course_id / "feedback").is_dir():
+        nbgrader(["fetch_feedback", *student_args(folder, week_id), f"--student={student}"], cwd=home, env=_env(home))
     return sorted((home / week_id / "feedback").rglob("*.html"))
 
 
