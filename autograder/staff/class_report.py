@@ -1,37 +1,30 @@
 """The class report of one week: one HTML file that opens offline.
 
 ``reports/<week>-report.html``: the score distribution (overall and per
-exercise, plotted with matplotlib and embedded as PNG), the most common
-mistakes (by id) with how many students made each, late submissions, and
-the students whose grading had errors. Scores are read from nbgrader's
-gradebook; messages from the stored grading results. Every text a student
-could influence is HTML-escaped. The report is in the course table's
-``language`` (the plots carry numbers only: a Korean label needs a font
-the machine may lack).
+exercise, inline SVG histograms, :mod:`autograder.staff.histogram`), the
+most common mistakes (by id) with how many students made each, late
+submissions, and the students whose grading had errors. Scores are read
+from nbgrader's gradebook; messages from the stored grading results. Every
+text a student could influence is HTML-escaped. The report is in the
+course table's ``language`` (the plots carry exercise names and numbers).
 """
 
-import base64
-import collections
 import html
-import io
 import statistics
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only, no display
-import matplotlib.pyplot as plt  # noqa: E402
-
-from .. import texts  # noqa: E402
-from ..course import calendar, weeks  # noqa: E402
-from ..grading import store  # noqa: E402
-from .exports import mistake_counts  # noqa: E402
-from .gradebook import cell_scores, submissions  # noqa: E402
+from .. import texts
+from ..course import calendar, weeks
+from ..grading import store
+from .exports import mistake_counts
+from .gradebook import cell_scores, submissions
+from .histogram import histogram_svg
 
 _ = texts.domain("staff")
 TOP_MISTAKES = 15
 STYLE = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}
-th{background:#f3f3f3}td.n{text-align:right}img{max-width:100%}.muted{color:#777}"""
+th{background:#f3f3f3}td.n{text-align:right}.muted{color:#777}
+.plots{display:flex;flex-wrap:wrap;gap:.5em}.plots svg{max-width:100%;height:auto}"""
 
 
 def write(folder, week_id):
@@ -61,8 +54,8 @@ def build(folder, week_id):
                             [[f"{statistics.mean(totals):.2f}", f"{statistics.median(totals):g}",
                               f"{min(totals):g}", f"{max(totals):g}",
                               str(sum(t >= week.max_score for t in totals)), f"{statistics.mean(finals):.2f}"]]))
-        parts += ["<h2>" + say(_("Score distribution")) + "</h2>", _img(_plot_totals(totals, week.max_score)),
-                  _img(_plot_exercises(per_exercise)), _exercise_table(per_exercise, say)]
+        parts += ["<h2>" + say(_("Score distribution")) + "</h2>", _plot_totals(totals, week.max_score),
+                  _plot_exercises(per_exercise), _exercise_table(per_exercise, say)]
     sections = [(_("Most common mistakes"), _mistakes_table(stored, say)),
                 (_("Late submissions"), _late_table(subs, say)),
                 (_("Students with errors"), _errors_table(folder, week_id, subs, stored, say)),
@@ -92,32 +85,16 @@ def _per_exercise(week, scores):
 
 
 def _plot_totals(totals, max_score):
-    fig, ax = plt.subplots(figsize=(7, 2.8))
-    ax.hist(totals, bins=min(20, max(5, len(set(totals)))), range=(0, max_score), color="#4878a8", edgecolor="white")
-    ax.set_xlabel(f"0 – {max_score:g}")
-    return fig
+    bins = min(20, max(5, len(set(totals))))
+    return f"<div class=plots>{histogram_svg(totals, 0, max_score, bins)}</div>"
 
 
 def _plot_exercises(per_exercise):
-    count = len(per_exercise)
-    cols = min(count, 3)
-    rows = -(-count // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 2.4 * rows), squeeze=False)
-    for ax, (exercise, (maximum, points)) in zip(axes.flat, per_exercise.items()):
-        ax.hist(list(points.values()), bins=10, range=(0, maximum), color="#6a9f58", edgecolor="white")
-        ax.set_title(exercise, fontsize=10)
-        ax.set_xlabel(f"0 – {maximum:g}", fontsize=8)
-    for ax in list(axes.flat)[count:]:
-        ax.set_visible(False)
-    fig.tight_layout()
-    return fig
-
-
-def _img(fig):
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-    plt.close(fig)
-    return f'<p><img alt="plot" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}"></p>'
+    """One small histogram per exercise, side by side."""
+    plots = [histogram_svg(list(points.values()), 0, maximum, 10, title=exercise, color="#6a9f58",
+                           width=340, height=180)
+             for exercise, (maximum, points) in per_exercise.items()]
+    return f"<div class=plots>{''.join(plots)}</div>"
 
 
 def _exercise_table(per_exercise, say):
