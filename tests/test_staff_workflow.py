@@ -12,6 +12,7 @@ the course runs the kit's example semester around today
 import csv
 import datetime as dt
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -117,6 +118,18 @@ def test_no_lost_or_duplicated_rows(graded):
     assert rows == distinct == len(collected) * len(weeks.week(WEEK).test_cells)
 
 
+def test_the_score_table_is_what_nbgraders_objects_hold(graded):
+    folder, _, _, collected, _, _ = graded
+    notebook = weeks.week(WEEK).notebook
+    with Gradebook(folder.db_url) as gb:
+        objects = {student: {grade.name: (grade.score, grade.max_score)
+                             for grade in gb.find_submission_notebook(notebook, WEEK, student).grades
+                             if grade.cell.__class__.__name__ == "GradeCell"}
+                   for student in collected}
+    assert cell_scores(folder.db_url, WEEK, notebook) == objects
+    assert cell_scores(folder.db_url, WEEK, "no_such_notebook") == {}
+
+
 @pytest.mark.dates
 def test_late_submission_loses_what_the_policy_says(graded):
     folder, _, _, _, late, _ = graded
@@ -142,9 +155,13 @@ def test_question_csv_has_one_row_per_student_and_cell(graded):
 
 
 def test_class_report_is_one_offline_file_with_plots(graded):
-    folder, _, _, _, late, _ = graded
+    folder, _, _, collected, late, _ = graded
     text = (folder.reports / f"{WEEK}-report.html").read_text(encoding="utf-8")
-    assert text.count('src="data:image/png;base64,') == 2
+    # inline SVG histograms: the class's totals, then one per exercise, each bar counting students
+    plots = text.split("<svg")[1:]
+    assert len(plots) == 1 + len(weeks.week(WEEK).exercises)
+    for plot in plots:
+        assert sum(int(n) for n in re.findall(r"<rect [^>]*><title>[^<]*: (\d+)</title>", plot)) == len(collected)
     assert "http://" not in text and "https://" not in text
     assert "Late submissions" in text and late in text
     assert "NotImplementedError" in text  # the blank notebook's message, counted

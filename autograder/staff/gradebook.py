@@ -7,7 +7,8 @@ and ``export`` show).
 
 import dataclasses
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import (Assignment, Grade, GradeCell, Gradebook, MissingEntry, Notebook, Student,
+                          SubmittedAssignment, SubmittedNotebook)
 
 
 @dataclasses.dataclass
@@ -41,21 +42,29 @@ def cell_scores(db_url, assignment, notebook):
     """``{student: {grade_id: (score, max_score)}}`` for the test cells of one notebook.
 
     Students without a submission are left out; a cell nbgrader could not
-    score (``None``) is reported as ``None``.
+    score (``None``) is reported as ``None``. Two queries in all (the
+    students who handed the notebook in, then every test cell's grade):
+    reading each submission's grades object by object cost 16 ms a student,
+    for the report and again for the exports.
     """
-    table = {}
     with Gradebook(db_url) as gb:
-        for student in gb.students:
-            try:
-                submission = gb.find_submission_notebook(notebook, assignment, student.id)
-            except MissingEntry:
-                continue
-            table[student.id] = {
-                grade.name: (None if grade.score is None else float(grade.score), float(grade.max_score))
-                for grade in submission.grades if grade.cell.__class__.__name__ == "GradeCell"
-                and grade.max_score
-            }
-    return table
+        submitted = (gb.db.query(SubmittedNotebook.id, Student.id)
+                     .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+                     .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
+                     .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+                     .join(Student, Student.id == SubmittedAssignment.student_id)
+                     .filter(Notebook.name == notebook, Assignment.name == assignment)
+                     .order_by(Student.last_name, Student.first_name, Student.id)
+                     .all())
+        grades = (gb.db.query(Grade.notebook_id, GradeCell.name, Grade.score, GradeCell.max_score)
+                  .join(GradeCell, GradeCell.id == Grade.cell_id)  # a test cell's grade, not a task's
+                  .filter(Grade.notebook_id.in_([notebook_id for notebook_id, _ in submitted]),
+                          GradeCell.max_score != 0)
+                  .all()) if submitted else []
+    by_notebook = {notebook_id: {} for notebook_id, _ in submitted}
+    for notebook_id, name, score, max_score in grades:
+        by_notebook[notebook_id][name] = (None if score is None else float(score), float(max_score))
+    return {student: by_notebook[notebook_id] for notebook_id, student in submitted}
 
 
 def format_table(scores, cell_order, title=""):
