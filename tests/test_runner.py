@@ -83,3 +83,17 @@ def test_a_broken_suite_grades_no_one(tmp_path, broken, said):
         _passed(suite, 42)
     with pytest.raises(SuiteProblem, match=said):  # and again: a broken suite is never kept
         _passed(suite, 42)
+
+
+def test_a_suite_collected_ahead_is_not_collected_again_for_the_first_notebook(tmp_path, monkeypatch):
+    suite = tmp_path / "suite"
+    _write(suite, SUITE)
+    made = []
+    real = runner._CollectedSuite
+    monkeypatch.setattr(runner, "_CollectedSuite", lambda *args: made.append(args) or real(*args))
+    runner.collect("week01", suite_dir=suite)  # what a grading parent does before forking its workers
+    assert _passed(suite, 42) == {"test_right": True, "test_alone_in_its_run": True}
+    assert len(made) == 1
+    _write(suite, "def test_unmarked():\n    pass\n")
+    with pytest.raises(SuiteProblem, match="has no cell marker"):  # collecting ahead fails as grading would
+        runner.collect("week01", suite_dir=suite)

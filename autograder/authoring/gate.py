@@ -76,7 +76,9 @@ def run_gate(week_id, jobs=None, scratch=None):
     reference = week.source
     answers = catalogue.load(week_id)
 
-    # the worker processes are forked first, before the background thread starts
+    # the worker processes are forked first, before the background thread starts, with the
+    # suite collected
+    grade.prepare(week_id)
     with forked_pool(jobs) as pool:
         wrong = [pool.submit(_grade_wrong_answer, week_id, answer) for answer in answers]
         with _scratch(scratch) as scratch, ThreadPoolExecutor(1) as background:

@@ -16,6 +16,7 @@ IPython syntax (``%matplotlib inline``, ``!pip``) is translated to plain
 Python by IPython's own transformer, here in the grader, as text.
 """
 
+import functools
 import os
 import re
 
@@ -97,9 +98,7 @@ def student_code(nb):
     solution cell) or ``cell <n>`` for an unmarked cell, so an error can be
     reported against the exercise it broke.
     """
-    from IPython.core.inputtransformer2 import TransformerManager  # IPython is slow to import
-
-    transformer = TransformerManager()
+    translate = ipython_transformer().transform_cell
     cells = []
     for number, cell in enumerate(nb.cells, start=1):
         if cell.get("cell_type") != "code" or is_test_cell(cell) or is_demo(cell):
@@ -107,11 +106,20 @@ def student_code(nb):
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
         try:
-            source = transformer.transform_cell(source)
+            source = translate(source)
         except Exception:  # leave it to the worker's compile() to report
             pass
         cells.append({"name": grade_id(cell) or f"cell {number}", "source": source})
     return cells
+
+
+@functools.cache
+def ipython_transformer():
+    """IPython's own translator of cell syntax to plain Python, made once per process
+    (importing IPython takes a third of a second: only what reads code cells pays it)."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager()
 
 
 def _short(exc):

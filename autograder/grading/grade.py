@@ -22,6 +22,7 @@ result holds plain text and the same ids and scores in every language.
 """
 
 import ast
+import logging
 from pathlib import Path
 
 import nbformat
@@ -34,11 +35,12 @@ from ..sandbox.limits import Limits
 from ..sandbox import warm
 from ..sandbox.process import StudentProcess
 from ..sandbox.worker import PRELOADABLE
-from . import redact, runner, sanitize
+from . import pristine, redact, runner
 from .result import CellResult, NotebookResult
 from .secret import get_secret
 
 _ = texts.domain("grading")
+log = logging.getLogger(__name__)
 MAX_SUBMISSION_BYTES = 20 * 1024**2  # extra files of a submission copied for its code
 
 
@@ -47,8 +49,9 @@ def grade_notebook(nb, assignment: str, student: str = "student", workdir=None,
     """Grade ``nb`` (a path or an nbformat node) for ``assignment``.
 
     A path is read and sanitised like ``nbgrader autograde`` does (locked
-    and test cells restored from the source); a node is graded as given
-    (the nbgrader preprocessor passes one nbgrader already sanitised).
+    and test cells restored from the source), unless sanitising could not
+    change its code (:mod:`autograder.grading.pristine`); a node is graded
+    as given (the nbgrader preprocessor passes one nbgrader already sanitised).
 
     ``workdir`` is the folder the student's code runs in (helper files the
     week ships sit there); by default the notebook's own folder. An
@@ -60,7 +63,7 @@ def grade_notebook(nb, assignment: str, student: str = "student", workdir=None,
     if not isinstance(nb, nbformat.NotebookNode):
         path = Path(nb)
         workdir = workdir or path.parent
-        nb, reason = read_submission(path, week, student)
+        nb, reason = read_submission(path, week, student, code_only=True)
         if nb is None:
             return zero_result(week, student, reason, lang)
 
@@ -77,10 +80,35 @@ def grade_notebook(nb, assignment: str, student: str = "student", workdir=None,
     return NotebookResult(assignment, student, _score_cells(week, outcomes.values(), lang), stopped, lang)
 
 
-def read_submission(path, week: Week, student: str, config=None) -> tuple:
+def prepare(assignment: str) -> None:
+    """Load, once, what grading ``assignment`` needs before its first notebook: IPython's
+    cell translator, the scratch gradebook sanitising reads, and the hidden suite collected
+    (with the reference solutions it imports). Worker processes forked after this start
+    with all of it; each would otherwise pay it (about a second) on its first notebook.
+
+    Never raises: what cannot be loaded here (a broken suite, no instructor flag) fails the
+    first notebook instead, with the error grading reports for it."""
+    try:
+        week = weeks.week(assignment)
+        require_instructor()
+        from . import sanitize
+
+        cells.ipython_transformer()
+        sanitize.scratch_gradebook(week)
+        runner.collect(assignment)
+    except Exception as exc:
+        log.debug("not prepared for %s: %s", assignment, exc)
+
+
+def read_submission(path, week: Week, student: str, config=None, code_only=False) -> tuple:
     """``(notebook, None)``: the file as handed in, sanitised as ``nbgrader
     autograde`` would with ``config`` (default: the kit's); or ``(None, reason)``
-    (a Text) when it cannot be graded."""
+    (a Text) when it cannot be graded.
+
+    ``code_only``: the caller needs only the code the notebook runs, not the notebook
+    nbgrader would store; one whose code sanitising with the kit's steps cannot change
+    (:func:`~autograder.grading.pristine.code_unchanged`) is returned as read, and
+    nbgrader is not even imported."""
     path = Path(path)
     if not path.exists() and path.parent.is_dir():
         others = sorted(p.name for p in path.parent.glob("*.ipynb"))
@@ -90,8 +118,16 @@ def read_submission(path, week: Week, student: str, config=None) -> tuple:
         return None, _("no {name} was handed in: hand the notebook in under its own name, {name}",
                        name=path.name)
     try:
-        return sanitize.sanitize(cells.read(path), week, student, config), None
-    except (cells.UnreadableNotebook, sanitize.DamagedNotebook) as exc:
+        nb = cells.read(path)
+    except cells.UnreadableNotebook as exc:
+        return None, exc.text
+    if code_only and config is None and pristine.code_unchanged(nb, week):
+        return nb, None
+    from . import sanitize  # nbgrader's own steps: a second and a half of imports
+
+    try:
+        return sanitize.sanitize(nb, week, student, config), None
+    except sanitize.DamagedNotebook as exc:
         return None, exc.text
 
 

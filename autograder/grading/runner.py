@@ -148,16 +148,9 @@ def run_suite(student, assignment: str, student_id: str, secret: str, suite_dir=
     Raises :class:`SuiteProblem` if the suite cannot be collected or a test
     lacks its ``cell`` marker: a broken suite must never grade anyone.
     """
-    suite_dir = Path(suite_dir or SUITES / assignment)
-    if not suite_dir.is_dir():
-        raise SuiteProblem(f"no hidden suite for {assignment} at {suite_dir}")
+    suite_dir = _suite_dir(assignment, suite_dir)
     with _ONE_RUN_AT_A_TIME:
-        stamp = _stamp(suite_dir)
-        suite = _COLLECTED.get(suite_dir)
-        if suite is None or suite.stamp != stamp:
-            if suite is not None:
-                _COLLECTED.pop(suite_dir).close()
-            suite = _COLLECTED[suite_dir] = _CollectedSuite(suite_dir, assignment, stamp)
+        suite = _collected(suite_dir, assignment)
         try:
             outcomes, internal_errors = suite.run(student, student_id, secret)
         except BaseException:
@@ -166,6 +159,32 @@ def run_suite(student, assignment: str, student_id: str, secret: str, suite_dir=
     for error in internal_errors:
         log.error("hidden suite error (%s, %s): %s", assignment, student_id, error)
     return outcomes
+
+
+def collect(assignment: str, suite_dir=None) -> None:
+    """Collect the hidden suite now (as :func:`run_suite` would on its first notebook), so
+    grading processes forked after this inherit it; raises :class:`SuiteProblem` as it does."""
+    suite_dir = _suite_dir(assignment, suite_dir)
+    with _ONE_RUN_AT_A_TIME:
+        _collected(suite_dir, assignment)
+
+
+def _suite_dir(assignment, suite_dir):
+    suite_dir = Path(suite_dir or SUITES / assignment)
+    if not suite_dir.is_dir():
+        raise SuiteProblem(f"no hidden suite for {assignment} at {suite_dir}")
+    return suite_dir
+
+
+def _collected(suite_dir, assignment):
+    """The suite collected in this process, collected again if its files changed since."""
+    stamp = _stamp(suite_dir)
+    suite = _COLLECTED.get(suite_dir)
+    if suite is None or suite.stamp != stamp:
+        if suite is not None:
+            _COLLECTED.pop(suite_dir).close()
+        suite = _COLLECTED[suite_dir] = _CollectedSuite(suite_dir, assignment, stamp)
+    return suite
 
 
 _COLLECTED = {}  # suite folder -> its _CollectedSuite, in this process (a forked worker inherits it)

@@ -91,6 +91,8 @@ def grade_week(folder, week_id, jobs=None, force=False, progress=True, feedback=
         started = time.monotonic()
         bar = tqdm(total=len(todo), desc=f"grading {week_id}", unit="nb", disable=not (progress and todo),
                    file=sys.stderr, dynamic_ncols=True)
+        if todo and not cluster:
+            grade.prepare(week_id)  # the workers are forked with it
         with bar:
             graded = (clusters.each(cluster, grade_one, folder, week_id, todo, limits) if cluster and todo else
                       pool.each(grade_one, todo, str(folder.root), week_id, limits, jobs=jobs))

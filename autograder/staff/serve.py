@@ -41,6 +41,7 @@ from ..course import calendar
 from ..course import table as course_table
 from ..course.weeks import week as find_week
 from ..errors import KitError
+from ..grading import grade
 from ..grading import pool as pools
 from ..grading import store
 from . import attempts, inbound, instant_page
@@ -154,6 +155,8 @@ class Service:
             return
         for attempt in range(2):
             if self.pool is None:
+                for week_id in sorted({s.week for s, _seen in accepted}):
+                    grade.prepare(week_id)  # the workers are forked with it
                 self.pool = pools.forked_pool(self.jobs)
             futures = {self.pool.submit(grade_one, s.student, str(self.folder.root), s.week, self.limits): (s, seen)
                        for s, seen in accepted}
