@@ -8,6 +8,7 @@ its traceback.
 """
 
 import argparse
+import gc
 import importlib
 import logging
 import os
@@ -142,6 +143,16 @@ def main(argv=None):
         return 2
 
 
+def run():
+    """The ``dlkit`` program (and ``python -m autograder``): :func:`main`, then exit."""
+    code = main()
+    # the process ends here: its last garbage collections would walk every object numpy,
+    # pytest and IPython made (a quarter of a second of a grade-notebook call) only to free
+    # memory the exit frees anyway
+    gc.freeze()
+    sys.exit(code)
+
+
 def _course_args(command):
     command.add_argument("week")
     command.add_argument("--course", default=".", metavar="PATH", help="the course folder (default: here)")
@@ -150,6 +161,9 @@ def _course_args(command):
 # -- the commands that need no more than a line or two -------------------------
 
 def grade_notebook(args):
+    from .sandbox import warm
+
+    warm.start()  # the student's sandbox starts while the grading code below is imported
     from .grading.grade import grade_notebook as grade
 
     from .course import table

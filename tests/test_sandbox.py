@@ -242,3 +242,17 @@ def test_a_warm_sandbox_serves_the_next_submission_with_nothing_of_the_last(tmp_
     assert warm.sandbox_for(QUICK, [second / "bob.txt"]) is sandbox  # the same, warm
     with StudentProcess([{"name": "c", "source": looks}], limits=QUICK, zygote=sandbox) as p:
         assert p.call("look") == [["bob.txt"], False]
+
+
+def test_a_sandbox_started_early_serves_the_submission_loaded_later(tmp_path):
+    from autograder.sandbox import warm
+
+    early = Limits(call_seconds=1.5, cell_seconds=3, restarts=5)  # a sandbox of its own
+    warm.start(early)  # before any submission is known (grade-notebook, while the grader imports)
+    sandbox = warm.sandbox_for(early, [])
+    assert sandbox.alive and warm.sandbox_for(early, []) is sandbox
+    (tmp_path / "data.txt").write_text("mine")
+    warm.sandbox_for(early, [tmp_path / "data.txt"], preload=["matplotlib"])
+    looks = "import os, sys\ndef look():\n    return [sorted(os.listdir('.')), 'matplotlib' in sys.modules]\n"
+    with StudentProcess([{"name": "c", "source": looks}], limits=early, zygote=sandbox) as p:
+        assert p.call("look") == [["data.txt"], True]
