@@ -45,6 +45,11 @@ c.Autograde.autograde_preprocessors = [
     "autograder.nbgrader_plugins.metadata_check.CheckCellMetadata",
 ]
 
+# nbconvert checks a notebook against the nbformat schema once, after the last
+# step of autograde, sanitising and feedback, not again after every step: a
+# sixth of storing a submission, for a check whose outcome is the same.
+c.Exporter.optimistic_validation = True
+
 # Feedback (generate_feedback, Formgrader's button): nbgrader's, with the
 # kit's per-exercise summary at the top (scores after manual grades and the
 # late penalty) and summary.txt beside the HTML; readable offline (formulas
@@ -55,7 +60,8 @@ c.GenerateFeedback.preprocessors = [
     "autograder.nbgrader_plugins.offline_feedback.OfflineFeedback",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
-# nbconvert's HTML exporter, its templates compiled once per process, not per student
+# nbconvert's HTML exporter, made faster: its templates compiled once per process, not
+# per student, and no second parse of the whole page (the same page)
 c.GenerateFeedback.exporter_class = "autograder.nbgrader_plugins.offline_feedback.FeedbackHTMLExporter"
 
 # Only weeks the kit released, after their gate, reach the exchange:

@@ -35,6 +35,10 @@ def test_bench_smoke(tmp_path):
                        ("kit grade --jobs 1 --no-feedback", "kit_grade")):  # the table shows bench.json's figures
         row = [line for line in lines if line.startswith(label)][-1]  # after the progress line
         assert row.split()[-1] == f"{data[f'{key}_s_per_nb']:.3f}"
+    # the baseline is nbgrader as it comes: none of the kit's speed-ups of nbgrader's own steps
+    plain = (tmp_path / "bench" / "plain" / "nbgrader_config.py").read_text()
+    assert bench.KIT_METADATA_CHECK not in plain and bench.KIT_ONE_VALIDATION not in plain
+    assert bench.KIT_ONE_VALIDATION in (tmp_path / "bench" / "kit-jobs1" / "nbgrader_config.py").read_text()
 
 
 def test_bench_serve_smoke(tmp_path, proven_gate):

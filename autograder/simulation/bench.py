@@ -45,6 +45,7 @@ from ..staff.gradebook import cell_scores
 MIX = ("right", "wrong", "right", "wrong", "broken")  # 40% right, 40% wrong, 20% broken
 PLAIN_PIPELINE_MARK = "c.Autograde.autograde_preprocessors"
 KIT_METADATA_CHECK = "autograder.nbgrader_plugins.metadata_check.CheckCellMetadata"
+KIT_ONE_VALIDATION = "c.Exporter.optimistic_validation = True"
 # the performance goals (issue 14), as ratios of one run: "a_vs_b" is b's seconds over a's
 GOALS = {"kit_grade_vs_plain_noplot": 10.0, "kit_full_vs_plain_noplot": 6.0, "kit_grade_vs_jobs1": 1.8}
 REPORT = "bench.json"
@@ -101,8 +102,10 @@ def copy_course(template, target, plain=False):
         start = text.index(PLAIN_PIPELINE_MARK)
         end = text.index("]", start) + 1
         text = text[:start] + "# plain nbgrader: its default autograde pipeline (Execute)" + text[end:]
-        # and nbgrader's own metadata check (the kit's checks the schema once: plain nbgrader does not)
-        config.write_text(text.replace(KIT_METADATA_CHECK, "nbgrader.preprocessors.CheckCellMetadata"))
+        # and nbgrader's own metadata check (the kit's checks the schema once: plain nbgrader does not),
+        # and nbconvert's validation after every step (the kit validates once, after the last)
+        text = text.replace(KIT_METADATA_CHECK, "nbgrader.preprocessors.CheckCellMetadata")
+        config.write_text(text.replace(KIT_ONE_VALIDATION, "# plain nbgrader: nbconvert validates after every step"))
     return CourseFolder(target)
 
 
