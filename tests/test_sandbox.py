@@ -1,6 +1,9 @@
 """The student process: isolation, limits, and plain data only."""
 
 import contextlib
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pytest
@@ -212,6 +215,25 @@ def test_a_cell_that_hangs_at_start_up_costs_only_its_own_names(tmp_path):
         assert p.call("tanh", 0.0) == 0.0
         with pytest.raises(NotDefined, match="the cell 'sigmoid' did not finish within 3 s"):
             p.call("sigmoid", 0.0)
+
+
+def test_cells_too_large_to_send_ahead_run_one_after_the_other(tmp_path):
+    # a notebook's cells go to its session all at once only while they fit in the socket's buffer:
+    # sending more could wait on a session itself waiting for the grader to read its progress
+    # (here a cell of 20,000 statements, then one of 300 KB). Run apart, so a deadlock fails, not hangs.
+    script = textwrap.dedent("""
+        import sys
+        from autograder.sandbox.limits import Limits
+        from autograder.sandbox.process import StudentProcess
+        cells = [{"name": "steps", "source": "x = 1\\n" * 20_000},
+                 {"name": "table", "source": "TABLE = [\\n" + "    1.0,\\n" * 30_000 + "]\\n"},
+                 {"name": "mean", "source": "def mean():\\n    return x * sum(TABLE) / len(TABLE)\\n"}]
+        with StudentProcess(cells, sys.argv[1], Limits(call_seconds=5, cell_seconds=30)) as p:
+            print(p.call("mean"))
+    """)
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["1.0"], done.stderr[-2000:]
+
 
 
 def test_a_function_that_hangs_is_not_waited_for_twice(tmp_path):

@@ -31,15 +31,29 @@ class Session:
 
         Raises :class:`TimedOut`, :class:`Crashed` or :class:`BadReply` (and
         the session is closed: the zygote kills it before the next one)."""
+        return self.receive(self.send(request, what), deadline, what, on_progress)
+
+    def send(self, request: dict, what: str) -> int:
+        """Send ``request`` without waiting for its reply; its number, for :meth:`receive`
+        (the session answers requests in the order they were sent)."""
         if not self.open:
             raise Crashed(_("{what}: the notebook's process is gone", what=what))
         self.sent += 1
-        request = {**request, "id": self.sent}
-        fd = self.sock.fileno()
         try:
-            protocol.send(fd, request)
-            reply = protocol.read_reply(fd, deadline, on_progress)
-            if reply.get("id") != self.sent:
+            protocol.send(self.sock.fileno(), {**request, "id": self.sent})
+        except OSError:
+            self.close()
+            raise Crashed(_("the student process ended unexpectedly")) from None
+        return self.sent
+
+    def receive(self, number: int, deadline: float, what: str, on_progress=None) -> dict:
+        """Wait until ``deadline`` for the reply to request ``number``, the next one due;
+        raises as :meth:`exchange` does."""
+        if not self.open:
+            raise Crashed(_("{what}: the notebook's process is gone", what=what))
+        try:
+            reply = protocol.read_reply(self.sock.fileno(), deadline, on_progress)
+            if reply.get("id") != number:
                 raise BadReply(_("{what}: the notebook's code wrote into the grader's channel", what=what))
         except (TimedOut, Crashed, BadReply):
             self.close()
