@@ -61,7 +61,7 @@ class OfflineFeedback(NbGraderPreprocessor):
 
 
 class FeedbackHTMLExporter(HTMLExporter):
-    """nbconvert's HTML exporter: the same page, made in two thirds of the time.
+    """nbconvert's HTML exporter: the same page, in less than half the time.
 
     * Templates compiled once per process: nbgrader makes a new exporter, so
       a new Jinja environment, for every student's feedback, and Jinja
@@ -71,7 +71,7 @@ class FeedbackHTMLExporter(HTMLExporter):
     * nbconvert's accessibility edits (alternative text on images, cells
       focusable by keyboard) made on the page's text, not by parsing the
       whole page with BeautifulSoup and writing it out again: that pass
-      was a third of a page's time. The page holds the same elements with
+      was most of a page's time. The page holds the same elements with
       the same attributes (``tests/test_feedback_html.py`` parses both).
     """
 
