@@ -74,22 +74,26 @@ class _KitPlugin:
     def begin(self, student, student_id, secret):
         """Record the next run, of the suite against ``student``."""
         self._student, self.student_id, self.secret = student, student_id, secret
+        self.item = None  # the test being run
         self.outcomes = {}
         self.internal_errors = []
 
+    # The fixtures read the test being run from ``self.item`` (set by _CollectedSuite.run), not
+    # from pytest's ``request``: a fixture that asks for ``request`` has pytest build a fixture
+    # definition for it each time, inspecting signatures (a tenth of the grader's time).
+
     @pytest.fixture
-    def student(self, request):
-        if request.node.get_closest_marker("isolated") is None:
+    def student(self):
+        if self.item.get_closest_marker("isolated") is None:
             yield self._student
             return
         with self._student.isolated():
             yield self._student
 
     @pytest.fixture
-    def rng(self, request):
+    def rng(self):
         """A generator seeded per (assignment, student, test)."""
-        return np.random.default_rng(seed_for(self.secret, self.assignment, self.student_id,
-                                              _test_id(request.node)))
+        return np.random.default_rng(seed_for(self.secret, self.assignment, self.student_id, _test_id(self.item)))
 
     def pytest_collectreport(self, report):
         if report.failed:
@@ -241,6 +245,7 @@ class _CollectedSuite:
         self.plugin.begin(student, student_id, secret)
         for index, item in enumerate(self.items):
             following = self.items[index + 1] if index + 1 < len(self.items) else None
+            self.plugin.item = item
             self.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
         return self.plugin.outcomes, self.plugin.internal_errors
 
