@@ -20,12 +20,13 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import nbgrader
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde
-from nbgrader.preprocessors import ComputeChecksums, SaveCells
+from nbgrader.preprocessors import ComputeChecksums, SaveCells, overwritecells, overwritekernelspec
 from traitlets.config.loader import PyFileConfigLoader
 from traitlets.utils.importstring import import_item
 
@@ -83,7 +84,10 @@ def sanitize(nb, week, student: str | None, config=None):
     traitlets Config; default: the kit's) sanitises it; raises
     :class:`DamagedNotebook` where nbgrader would fail."""
     config = kit_config() if config is None else config
-    gradebook_engines.share()  # OverwriteCells opens the scratch gradebook for every notebook
+    gradebook_engines.share()
+    # OverwriteCells and OverwriteKernelspec query the scratch gradebook for every notebook:
+    # they read its rows from memory instead (any other gradebook they open is nbgrader's)
+    overwritecells.Gradebook = overwritekernelspec.Gradebook = gradebook
     db_url = scratch_gradebook(week)
     nb = copy.deepcopy(nb)
     resources = _resources(week, db_url, student)
@@ -99,6 +103,74 @@ def sanitize(nb, week, student: str | None, config=None):
     finally:
         quiet.setLevel(level)
     return nb
+
+
+def gradebook(db_url, *args, **kwargs):
+    """nbgrader's :class:`~nbgrader.api.Gradebook` on ``db_url``; for a scratch gradebook,
+    which never changes (it is named after its source notebook's content), its rows as
+    :class:`ScratchRows`, read once per process."""
+    if str(db_url).startswith(f"sqlite:///{CACHE}{os.sep}"):
+        return _scratch_rows(str(db_url))
+    return Gradebook(db_url, *args, **kwargs)
+
+
+class ScratchRows:
+    """The rows of a scratch gradebook that sanitising reads, with nbgrader's finders.
+
+    Each finder returns what :class:`~nbgrader.api.Gradebook`'s does, as plain
+    attributes (what ``OverwriteCells`` and ``OverwriteKernelspec`` read), or
+    raises :class:`~nbgrader.api.MissingEntry` as it does.
+    """
+
+    def __init__(self, db_url):
+        self.notebooks = {}
+        with Gradebook(db_url) as gb:
+            for assignment in gb.assignments:
+                for notebook in assignment.notebooks:
+                    self.notebooks[notebook.name, assignment.name] = SimpleNamespace(
+                        kernelspec=notebook.kernelspec,
+                        source_cells=[_row(c, "name", "cell_type", "locked", "checksum", "source")
+                                      for c in notebook.source_cells],
+                        grade_cells=[_row(c, "name", "max_score", "cell_type") for c in notebook.grade_cells],
+                        solution_cells=[_row(c, "name") for c in notebook.solution_cells],
+                        task_cells=[_row(c, "name", "max_score", "cell_type") for c in notebook.task_cells])
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+    def find_notebook(self, notebook, assignment):
+        try:
+            return self.notebooks[notebook, assignment]
+        except KeyError:
+            raise MissingEntry() from None
+
+    def find_source_cell(self, name, notebook, assignment):
+        return self._cell("source_cells", name, notebook, assignment)
+
+    def find_graded_cell(self, name, notebook, assignment):
+        """A grade cell of that name, else a task cell (nbgrader's order)."""
+        try:
+            return self._cell("grade_cells", name, notebook, assignment)
+        except MissingEntry:
+            return self._cell("task_cells", name, notebook, assignment)
+
+    def _cell(self, kind, name, notebook, assignment):
+        for cell in getattr(self.find_notebook(notebook, assignment), kind):
+            if cell.name == name:
+                return cell
+        raise MissingEntry()
+
+
+@functools.cache
+def _scratch_rows(db_url):
+    return ScratchRows(db_url)
+
+
+def _row(cell, *names):
+    return SimpleNamespace(**{name: getattr(cell, name) for name in names})
 
 
 def sanitize_steps(config) -> list:

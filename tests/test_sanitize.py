@@ -1,0 +1,57 @@
+"""Sanitising reads the scratch gradebook's rows from memory, and makes what nbgrader's own queries make."""
+
+import copy
+
+import nbgrader.api
+import pytest
+from nbgrader.preprocessors import overwritecells, overwritekernelspec
+
+from autograder.authoring import solution_cells
+from autograder.course import cells, weeks
+from autograder.grading import sanitize
+
+from test_pristine import CHANGES
+
+
+def _sanitised(nb, week, config=None):
+    try:
+        return sanitize.sanitize(copy.deepcopy(nb), week, "student", config)
+    except sanitize.DamagedNotebook as exc:
+        return f"refused: {exc}"
+
+
+def _with_nbgraders_queries(monkeypatch):
+    """What sanitising makes when every step queries the scratch gradebook through nbgrader."""
+    real = sanitize.gradebook
+    monkeypatch.setattr(sanitize, "gradebook", nbgrader.api.Gradebook)
+    yield
+    monkeypatch.setattr(sanitize, "gradebook", real)
+    overwritecells.Gradebook = overwritekernelspec.Gradebook = real
+
+
+@pytest.mark.parametrize("add_missing", [False, True], ids=["kit config", "add_missing_cells"])
+def test_every_changed_notebook_is_sanitised_as_nbgraders_queries_sanitise_it(week01, monkeypatch, add_missing):
+    config = copy.deepcopy(sanitize.kit_config())
+    config.OverwriteCells.add_missing_cells = add_missing
+    notebooks = []
+    for apply, _fast in CHANGES.values():
+        nb = solution_cells.reference_release(week01)
+        apply(nb)
+        notebooks.append(nb)
+    from_memory = [_sanitised(nb, week01, config) for nb in notebooks]
+    for _ in _with_nbgraders_queries(monkeypatch):
+        from_queries = [_sanitised(nb, week01, config) for nb in notebooks]
+    assert from_memory == from_queries
+    # and the rows were used: cells restored, retyped or stripped in most of the changed notebooks
+    assert sum(cells.student_code(made) != cells.student_code(nb) for made, nb in zip(from_memory, notebooks)) >= 5
+
+
+def test_only_scratch_gradebooks_are_read_from_memory(tmp_path):
+    course = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with sanitize.gradebook(course) as gb:
+        assert isinstance(gb, nbgrader.api.Gradebook)
+    rows = sanitize.gradebook(sanitize.scratch_gradebook(weeks.week("week01")))
+    assert isinstance(rows, sanitize.ScratchRows)
+    with pytest.raises(nbgrader.api.MissingEntry):
+        rows.find_source_cell("no_such_cell", "activations", "week01")
+    assert rows.find_graded_cell("test_sigmoid", "activations", "week01").max_score == 3
