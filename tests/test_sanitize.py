@@ -55,3 +55,14 @@ def test_only_scratch_gradebooks_are_read_from_memory(tmp_path):
     with pytest.raises(nbgrader.api.MissingEntry):
         rows.find_source_cell("no_such_cell", "activations", "week01")
     assert rows.find_graded_cell("test_sigmoid", "activations", "week01").max_score == 3
+    # one being built is not yet a scratch gradebook
+    building = f"sqlite:///{sanitize.CACHE / 'build-x' / 'gradebook.db'}"
+    assert not isinstance(_opened(building), sanitize.ScratchRows)
+
+
+def _opened(db_url):
+    try:
+        with sanitize.gradebook(db_url) as gb:
+            return gb
+    except Exception as exc:  # no such folder: nbgrader's Gradebook tried to open it
+        return exc

@@ -80,7 +80,7 @@ class _KitPlugin:
 
     # The fixtures read the test being run from ``self.item`` (set by _CollectedSuite.run), not
     # from pytest's ``request``: a fixture that asks for ``request`` has pytest build a fixture
-    # definition for it each time, inspecting signatures (a tenth of the grader's time).
+    # definition for it each time, inspecting signatures (some 400 times a week01 notebook).
 
     @pytest.fixture
     def student(self):

@@ -109,8 +109,9 @@ def gradebook(db_url, *args, **kwargs):
     """nbgrader's :class:`~nbgrader.api.Gradebook` on ``db_url``; for a scratch gradebook,
     which never changes (it is named after its source notebook's content), its rows as
     :class:`ScratchRows`, read once per process."""
-    if str(db_url).startswith(f"sqlite:///{CACHE}{os.sep}"):
-        return _scratch_rows(str(db_url))
+    url = str(db_url)
+    if url.startswith("sqlite:///") and Path(url.removeprefix("sqlite:///")).parent == CACHE:
+        return _scratch_rows(url)
     return Gradebook(db_url, *args, **kwargs)
 
 
