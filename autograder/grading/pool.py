@@ -1,8 +1,7 @@
 """The worker processes that grade in parallel (a class's submissions, the gate's catalogue).
 
 Workers are forked where the platform can: they start with the grading
-stack already imported, here, once. They run niced below the process that
-made them (:data:`WORKER_NICENESS`), so it is served first. Each lives under an address-space
+stack already imported, here, once. Each lives under an address-space
 limit (:data:`WORKER_MEMORY`), so a runaway grading job ends its own
 worker rather than the machine, and ends when the process that made it
 does, however that ends (a ``serve`` killed with SIGKILL leaves no worker
@@ -24,7 +23,6 @@ from concurrent.futures.process import BrokenProcessPool
 WORKER_MEMORY = 6 * 1024**3  # address space of one grading worker (its students' sandboxes have 2 GiB)
 SUSPECT_AFTER = 2  # pools an item was in when they broke before it runs alone
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when the thread that forked it ends
-WORKER_NICENESS = 5  # the workers' (and their sandboxes') CPU weight: a third of their parent's
 
 
 def forked_pool(jobs: int | None = None, memory_bytes: int | None = WORKER_MEMORY) -> ProcessPoolExecutor:
@@ -68,10 +66,6 @@ def each(fn, items, *args, jobs: int | None = None, memory_bytes: int | None = W
 def _start_worker(memory_bytes, parent):
     _die_with(parent)
     _limit_memory(memory_bytes)
-    # below the process that made the pool (the gradebook writer, when grading): it stores one
-    # result at a time, and running level with the workers it fell behind and stored the last
-    # tens of results alone, one core idle, after the workers had finished
-    os.nice(WORKER_NICENESS)
 
 
 def _die_with(parent):
