@@ -20,15 +20,6 @@ def _sanitised(nb, week, config=None):
         return f"refused: {exc}"
 
 
-def _with_nbgraders_queries(monkeypatch):
-    """What sanitising makes when every step queries the scratch gradebook through nbgrader."""
-    real = sanitize.gradebook
-    monkeypatch.setattr(sanitize, "gradebook", nbgrader.api.Gradebook)
-    yield
-    monkeypatch.setattr(sanitize, "gradebook", real)
-    overwritecells.Gradebook = overwritekernelspec.Gradebook = real
-
-
 @pytest.mark.parametrize("add_missing", [False, True], ids=["kit config", "add_missing_cells"])
 def test_every_changed_notebook_is_sanitised_as_nbgraders_queries_sanitise_it(week01, monkeypatch, add_missing):
     config = copy.deepcopy(sanitize.kit_config())
@@ -39,8 +30,10 @@ def test_every_changed_notebook_is_sanitised_as_nbgraders_queries_sanitise_it(we
         apply(nb)
         notebooks.append(nb)
     from_memory = [_sanitised(nb, week01, config) for nb in notebooks]
-    for _ in _with_nbgraders_queries(monkeypatch):
+    with monkeypatch.context() as patched:  # every step queries the scratch gradebook through nbgrader
+        patched.setattr(sanitize, "gradebook", nbgrader.api.Gradebook)
         from_queries = [_sanitised(nb, week01, config) for nb in notebooks]
+    overwritecells.Gradebook = overwritekernelspec.Gradebook = sanitize.gradebook
     assert from_memory == from_queries
     # and the rows were used: cells restored, retyped or stripped in most of the changed notebooks
     assert sum(cells.student_code(made) != cells.student_code(nb) for made, nb in zip(from_memory, notebooks)) >= 5

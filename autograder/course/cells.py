@@ -103,14 +103,19 @@ def student_code(nb):
     for number, cell in enumerate(nb.cells, start=1):
         if cell.get("cell_type") != "code" or is_test_cell(cell) or is_demo(cell):
             continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
+        source = source_text(cell)
         try:
             source = translate(source)
         except Exception:  # leave it to the worker's compile() to report
             pass
         cells.append({"name": grade_id(cell) or f"cell {number}", "source": source})
     return cells
+
+
+def source_text(cell):
+    """The cell's source as one string (a notebook may store it as a list of lines)."""
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
 
 
 @functools.cache

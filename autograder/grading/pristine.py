@@ -59,14 +59,10 @@ def code_unchanged(nb, week) -> bool:
         if cell.get("cell_type") != original.cell_type or _compared(meta) != _compared(original.metadata.nbgrader):
             return False
         runs = original.cell_type == "code" and not cells.is_test_cell(original)
-        if meta.get("locked") and runs and _text(cell.get("source", "")) != _text(original.source):
+        if meta.get("locked") and runs and cells.source_text(cell) != cells.source_text(original):
             return False
     return seen == set(source)
 
 
 def _compared(meta):
     return {key: value for key, value in meta.items() if key not in NOT_COMPARED}
-
-
-def _text(source):
-    return "".join(source) if isinstance(source, list) else source
