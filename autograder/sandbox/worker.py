@@ -4,12 +4,13 @@ This file runs *inside* the sandbox, started as a script
 (``python -I worker.py CONTROL_FD [--confined]``), so it imports nothing from
 the kit: only the standard library and numpy.
 
-* The **zygote** never runs student code. It imports numpy (and modules
-  the notebook imports, from an allow-list), takes a snapshot of the
-  workspace, and waits for the grader on its control socket; one zygote
-  serves one submission after another (``load``: the next one's files).
-  For each ``session``
-  request it first ends everything the last session left (every other
+* The **zygote** never runs student code. It imports numpy, its random
+  module included (numpy loads that on first use: 20 ms of every session
+  that draws an input), and modules the notebook imports, from an
+  allow-list; it takes a snapshot of the workspace, and waits for the
+  grader on its control socket; one zygote serves one submission after
+  another (``load``: the next one's files). For each ``session`` request it
+  first ends everything the last session left (every other
   process in the sandbox, files in ``/tmp`` and the workspace, System V
   IPC objects), then forks a child and hands the grader that child's end
   of a new socket pair (``SCM_RIGHTS``). It makes itself undumpable, so no
@@ -46,6 +47,7 @@ import traceback
 import warnings
 
 import numpy as np
+import numpy.random  # noqa: F401  (numpy loads it on first use: see Zygote)
 
 HEADER = struct.Struct("!Q")  # frame length, 8 bytes big-endian
 PLAIN_KINDS = "biuf"  # numpy dtype kinds that may cross: bool, int, uint, float
