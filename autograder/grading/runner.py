@@ -22,6 +22,7 @@ from pathlib import Path
 
 import _pytest.config
 import _pytest.nodes
+import _pytest.runner
 import numpy as np
 import pytest
 
@@ -217,8 +218,8 @@ class _CollectedSuite:
     ``pytest.main`` per notebook configured pytest, loaded its plugins and
     collected the suite's modules again for every notebook: a fifth of the
     grader's time on week01. Here that happens once; :meth:`run` runs every
-    test through pytest's own protocol (``pytest_runtest_protocol``: setup,
-    call, teardown, the same hooks and markers), and the last test's
+    test through pytest's own protocol (``runtestprotocol``: setup, call,
+    teardown, the same hooks and markers, less the reporting ones), and the last test's
     teardown tears down every fixture, so no notebook sees another's.
     """
 
@@ -246,7 +247,9 @@ class _CollectedSuite:
         for index, item in enumerate(self.items):
             following = self.items[index + 1] if index + 1 < len(self.items) else None
             self.plugin.item = item
-            self.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+            # pytest's own setup, call and teardown with their hooks, without the log hooks
+            # (logstart, logreport, logfinish): no plugin here reports, and they cost a fifth
+            _pytest.runner.runtestprotocol(item, log=False, nextitem=following)
         return self.plugin.outcomes, self.plugin.internal_errors
 
     def close(self):
