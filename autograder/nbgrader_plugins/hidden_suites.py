@@ -17,7 +17,7 @@ is removed from the autograded notebook, so feedback never shows it.
 import copy
 import os
 
-from nbformat.v4 import new_output
+from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Enum, Float, Integer
 
@@ -93,10 +93,12 @@ def write_results(nb, result, strip_hidden=True):
         graded = by_id.get(cells.grade_id(cell))
         if graded is None:
             continue
-        # stdout, never stderr: nbgrader zeroes a cell with any stderr output
+        # stdout, never stderr: nbgrader zeroes a cell with any stderr output. The outputs nbformat's
+        # new_output makes, without its schema check of each (the notebook is checked when written)
         cell.outputs = [
-            new_output("stream", name="stdout", text=graded.summary(result.language)),
-            new_output("execute_result", data={"text/plain": f"{graded.score:g}"}, execution_count=None),
+            NotebookNode(output_type="stream", name="stdout", text=graded.summary(result.language)),
+            NotebookNode(output_type="execute_result", metadata=NotebookNode(),
+                         data=NotebookNode({"text/plain": f"{graded.score:g}"}), execution_count=None),
         ]
 
 
