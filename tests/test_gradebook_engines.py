@@ -40,3 +40,24 @@ def test_a_forked_process_makes_its_own_engine(tmp_path):
     assert said == b"own"
     with Gradebook(url, "course") as gb:
         assert [s.id for s in gb.students] == ["bob"]
+
+
+def test_a_gradebooks_tables_are_checked_once_until_it_is_made_again(tmp_path, monkeypatch):
+    gradebook_engines.share()
+    checks = []
+    real = gradebook_engines._create_all
+    monkeypatch.setattr(gradebook_engines, "_create_all", lambda **kw: (checks.append(1), real(**kw)))
+    path = tmp_path / "gradebook.db"
+    url = f"sqlite:///{path}"
+    for _ in range(3):
+        with Gradebook(url, "course") as gb:
+            gb.update_or_create_student("alice")
+    assert len(checks) == 1
+    for made_again in (lambda: path.unlink(), lambda: path.write_bytes(b"")):  # removed; emptied
+        made_again()
+        with Gradebook(url, "course") as gb:  # its tables are made again, and it works
+            assert gb.students == []
+            gb.update_or_create_student("bob")
+        with Gradebook(url, "course") as gb:
+            assert [s.id for s in gb.students] == ["bob"]
+    assert len(checks) == 3
