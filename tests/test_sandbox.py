@@ -12,7 +12,7 @@ from autograder.errors import SuiteProblem
 from autograder.sandbox.errors import BadReply, Crashed, NotDefined, OutOfTime, RaisedError, TimedOut
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.process import StudentProcess
-from autograder.sandbox.protocol import Expr, Ref
+from autograder.sandbox.protocol import Expr, NumpyFunction, Ref
 
 QUICK = Limits(call_seconds=1.5, cell_seconds=3)
 
@@ -121,6 +121,19 @@ def test_grader_helpers_run_only_in_an_isolated_session(tmp_path):
             p.call(Expr("lambda g, x: g(x)"), Ref("f"), 1.5)
         with p.isolated():
             assert p.call(Expr("lambda g, x: g(x)"), Ref("f"), 1.5) == 3.0
+
+
+def test_numpy_functions_cross_by_name_in_the_shared_session(tmp_path):
+    source = "def apply(activation, z):\n    return activation(z), activation.__name__\n"
+    with process(source, tmp_path) as p:  # numpy is the session's own: no isolation needed
+        z = np.array([-1.5, 0.0, 2.0])
+        value, name = p.call("apply", NumpyFunction("tanh"), z)
+        assert np.array_equal(value, np.tanh(z)) and name == "tanh"
+        assert p.call("apply", NumpyFunction("positive"), z)[0].tolist() == z.tolist()
+    assert NumpyFunction("abs").local() is np.abs
+    for not_a_ufunc in ("maximum.reduce", "load", "random", "__import__"):
+        with pytest.raises(TypeError, match="not one of numpy's ufuncs"):
+            NumpyFunction(not_a_ufunc)
 
 
 def test_nothing_placed_in_an_isolated_session_reaches_a_later_one(tmp_path):

@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-from ..sandbox.protocol import Expr, Ref
+from ..sandbox.protocol import Expr, Ref, local
 from ..sandbox.worker import digest, generate
 from ..texts import domain
 from .expect import Mistake, expect
@@ -58,9 +58,10 @@ def expect_vectorised(student, name: str, args: list, reference, *, rng, via: Ex
     ``args`` are the call's positional arguments, generated ones made with
     :func:`uniform` or :func:`integers`; ``reference(*args, **kwargs)`` is
     the grader's version, given the same generated arrays (grader helpers
-    as their local twins). ``via`` calls the student's function through a
-    helper (``via(name, *args)``, e.g. with stand-ins in place). ``rng``
-    (the test's) draws the seed of the inputs.
+    and numpy functions as their local twins:
+    :func:`~autograder.sandbox.protocol.local`). ``via`` calls the student's
+    function through a helper (``via(name, *args)``, e.g. with stand-ins in
+    place). ``rng`` (the test's) draws the seed of the inputs.
     """
     what = what or name
     seed = int(rng.integers(2**31))
@@ -102,11 +103,11 @@ def expect_vectorised(student, name: str, args: list, reference, *, rng, via: Ex
 def _numbers_per_row(reference, args, kwargs):
     """How many numbers one row of input and output holds (generous: what does not grow counts too)."""
     rng = np.random.default_rng(0)
-    values = [generate(a.local() if isinstance(a, Expr) else a, 1, rng) for a in args]
+    values = [generate(local(a), 1, rng) for a in args]
     generated = sum(np.size(v) for a, v in zip(args, values) if isinstance(a, dict) and "__gen__" in a)
-    local = {k: v.local() if isinstance(v, Expr) else v for k, v in kwargs.items()}
+    twins = {k: local(v) for k, v in kwargs.items()}
     with np.errstate(all="ignore"):
-        return max(2, generated + _count(reference(*values, **local)))
+        return max(2, generated + _count(reference(*values, **twins)))
 
 
 def _count(value):
@@ -121,13 +122,13 @@ def _reference_runner(reference, args, kwargs, seed):
     """``run(n) -> (digest, CPU ns of this process)``: the reference on the inputs of size n,
     generated and digested as the session does."""
     _keep_big_allocations()
-    local = {k: v.local() if isinstance(v, Expr) else v for k, v in kwargs.items()}
+    twins = {k: local(v) for k, v in kwargs.items()}
 
     def run(n):
         started = time.process_time_ns()  # all of this process's threads: BLAS's too
         rng = np.random.default_rng(seed)
-        values = [generate(a.local() if isinstance(a, Expr) else a, n, rng) for a in args]
-        found = digest(reference(*values, **local))
+        values = [generate(local(a), n, rng) for a in args]
+        found = digest(reference(*values, **twins))
         return found, time.process_time_ns() - started
     return run
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..texts import domain
 from .errors import BadReply, Crashed, TimedOut
-from .worker import HEADER, MAX_ITEMS, PLAIN_KINDS, decode, encode, grader_helper
+from .worker import HEADER, MAX_ITEMS, PLAIN_KINDS, decode, encode, grader_helper, numpy_function
 
 _ = domain("sandbox")
 
@@ -28,7 +28,8 @@ MAX_FRAME = 16 * 1024 * 1024  # bytes in one reply; bigger means a runaway resul
 MAX_ELEMENTS = 200_000  # JSON values in one reply (arrays travel as one string each)
 MAX_DEPTH = 20  # nesting of lists / tuples / dicts
 
-__all__ = ["Handle", "Ref", "Expr", "carries_grader_code", "encode_args", "read_reply", "send", "check_plain"]
+__all__ = ["Handle", "Ref", "Expr", "NumpyFunction", "local", "carries_grader_code", "encode_args", "read_reply",
+           "send", "check_plain"]
 
 
 class Handle:
@@ -67,6 +68,26 @@ class Expr:
         return grader_helper(self.source)
 
 
+class NumpyFunction:
+    """Passes one of numpy's ufuncs, by name (``NumpyFunction("tanh")``), where any function
+    would do (an activation): numpy is the student process's own, so, unlike an
+    :class:`Expr`, it carries no grader code, and the check shares the session."""
+
+    def __init__(self, name):
+        numpy_function(name)  # a name that is not a ufunc fails here, in the suite
+        self.name = name
+
+    def local(self) -> object:
+        """The same function here, in the grader (for the expected values)."""
+        return numpy_function(self.name)
+
+
+def local(value: object) -> object:
+    """An argument as the grader computes with it: an :class:`Expr` or a
+    :class:`NumpyFunction` as its function here, anything else as it is."""
+    return value.local() if isinstance(value, (Expr, NumpyFunction)) else value
+
+
 def encode_args(value: object) -> object:
     """Encode grader-side arguments, turning markers into worker markers."""
     if isinstance(value, Handle):
@@ -75,6 +96,8 @@ def encode_args(value: object) -> object:
         return {"__ref__": value.name}
     if isinstance(value, Expr):
         return {"__expr__": value.source}
+    if isinstance(value, NumpyFunction):
+        return {"__np__": value.name}
     if isinstance(value, tuple):
         return {"__tuple__": [encode_args(v) for v in value]}
     if isinstance(value, list):
