@@ -11,13 +11,13 @@ from autograder.course.cells import solution_cells
 from autograder.course.folder import CourseFolder, create
 from autograder.course.nbgrader_cli import nbgrader
 from autograder.course.weeks import week as find_week
-from autograder.grading import store
+from autograder.grading import pool, store
 from autograder.grading.result import CellResult, NotebookResult
 from autograder.grading.sanitize import sanitize
 from autograder.nbgrader_plugins.hidden_suites import GradeWithHiddenSuites
 from autograder.nbgrader_plugins.worker_results import GradeFromWorkerResults
 from autograder.sandbox.limits import Limits
-from autograder.staff.grade import grade_one
+from autograder.staff.grade import grade_and_store, grade_one
 from autograder.staff.gradebook import cell_scores
 from autograder.staff.writer import SANITISE_STEP, NotKitConfig, Writer, limits_for, writer_config
 
@@ -145,3 +145,20 @@ def test_a_file_changed_since_the_worker_read_it_is_sanitised_and_graded_by_the_
     nbformat.write(nb, path)
     assert Writer(folder, WEEK).store("alice") == ""
     assert cell_scores(folder.db_url, WEEK, "activations")["alice"]["test_relu"][0] < 1
+
+
+def test_two_workers_store_their_students_at_once_in_one_sqlite_gradebook(course_with_alice):
+    """Each grading worker stores what it graded: their transactions take turns on SQLite's lock,
+    none fails with "database is locked", and every student's rows are their own."""
+    folder = course_with_alice
+    students = [f"s{i:02d}" for i in range(12)]
+    for student in students:
+        target = folder.submitted(student, WEEK)
+        target.mkdir(parents=True)
+        shutil.copy(folder.submitted("alice", WEEK) / "activations.ipynb", target)
+    stored = list(pool.each(grade_and_store, students, str(folder.root), WEEK, limits_for(folder.config), jobs=2))
+    assert sorted(student for student, _, _ in stored) == students
+    assert [(error, failure) for _, error, failure in stored] == [("", "")] * len(students)
+    scores = cell_scores(folder.db_url, WEEK, "activations")
+    assert {student: sum(score for score, _ in scores[student].values()) for student in students} == \
+        dict.fromkeys(students, 10)

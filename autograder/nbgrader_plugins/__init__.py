@@ -3,5 +3,5 @@
 ``hidden_suites`` (the grading step that replaces Execute, and the
 metadata repair before nbgrader's checks), ``late_penalty`` (each week's
 late policy from the course table) and ``worker_results`` (the grading
-step of the one gradebook writer, fed by the parallel workers).
+step of the gradebook writer, fed by what the grading worker found).
 """

@@ -4,7 +4,7 @@ nbgrader validates each cell's nbgrader metadata with ``jsonschema.validate``,
 which first checks the *schema itself* against JSON Schema's meta-schema:
 nine tenths of the step's time (35 ms for a week01 notebook of 28 cells),
 spent twice per submission (sanitising, then the autograded notebook), once
-of them in the one gradebook writer. Here the schema is checked and
+of them in the gradebook writer. Here the schema is checked and
 compiled once; every rule nbgrader checks is still checked, by nbgrader's
 own validator, and a notebook fails exactly where nbgrader's step fails it.
 """

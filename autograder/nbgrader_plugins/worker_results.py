@@ -1,4 +1,4 @@
-"""The steps of the one gradebook writer, fed by the parallel grading workers.
+"""The steps of the gradebook writer, fed by what the grading worker found.
 
 When the writer (:mod:`autograder.staff.writer`) runs ``nbgrader
 autograde``, each submission was already sanitised and graded by a worker:

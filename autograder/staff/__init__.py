@@ -2,6 +2,6 @@
 
 ``commands`` (the staff commands), ``release`` (a week by its date, behind
 the gate), ``exchange`` (nbgrader's exchange and the LMS), ``grade`` (a
-class in parallel), ``writer`` (the one gradebook writer), ``gradebook``
+class in parallel), ``writer`` (storing a submission through nbgrader), ``gradebook``
 (reading it back), ``feedback``, ``exports`` (CSV) and ``class_report``.
 """

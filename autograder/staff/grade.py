@@ -9,10 +9,13 @@
    ``cluster`` (``--cluster tcp://HOST:PORT``, or ``[grading] cluster`` in the
    course table) the same function runs on a Dask cluster's workers instead,
    which send each result back as JSON (:mod:`autograder.grading.cluster`);
-3. store: as each result arrives, the one writer (:mod:`autograder.staff.writer`,
-   in this process) runs nbgrader's autograde pipeline for that student,
-   so the gradebook (SQLite, or the course's ``CourseDirectory.db_url``) has a
-   single writer;
+3. store: nbgrader's autograde pipeline for that student
+   (:mod:`autograder.staff.writer`), run by the worker that graded it, right
+   after: each worker stores its own students, so nbgrader's work for a
+   submission (a tenth of a second, as much as grading it) runs in parallel
+   too, and only the gradebook's transactions take turns (SQLite's lock; see
+   the writer). A cluster's results are stored here, in this process, as
+   they arrive;
 4. feedback: ``nbgrader generate_feedback`` per student, in the workers
    (it only reads the gradebook), the kit's per-exercise summary included;
 5. exports and the class report (:mod:`autograder.staff.exports`,
@@ -87,7 +90,7 @@ def grade_week(folder, week_id, jobs=None, force=False, progress=True, feedback=
         todo = [s for s in students if force or not is_done(folder, week_id, s)]
         run.skipped = [s for s in students if s not in todo]
         limits = limits_for(folder.config)
-        writer = Writer(folder, week_id) if todo else None
+        writer = Writer(folder, week_id) if todo and cluster else None  # local workers store their own
         started = time.monotonic()
         bar = tqdm(total=len(todo), desc=f"grading {week_id}", unit="nb", disable=not (progress and todo),
                    file=sys.stderr, dynamic_ncols=True)
@@ -95,10 +98,11 @@ def grade_week(folder, week_id, jobs=None, force=False, progress=True, feedback=
             grade.prepare(week_id)  # the workers are forked with it
         with bar:
             graded = (clusters.each(cluster, grade_one, folder, week_id, todo, limits) if cluster and todo else
-                      pool.each(grade_one, todo, str(folder.root), week_id, limits, jobs=jobs))
+                      pool.each(grade_and_store, todo, str(folder.root), week_id, limits, jobs=jobs))
             for student, error, failure in graded:
                 # a submission whose worker failed is not graded again here, in the writer's process
-                error = error or (f"grading failed: {failure}" if failure else "") or writer.store(student)
+                error = error or (f"grading failed: {failure}" if failure else "") or \
+                    (writer.store(student) if writer is not None else "")
                 if error:
                     run.errors[student] = error
                     _note_error(folder, week_id, student, error)
@@ -153,6 +157,26 @@ def grade_one(student, root, week_id, limits):
     return stored.error
 
 
+def grade_and_store(student, root, week_id, limits):
+    """Worker: :func:`grade_one`, then store the result in the gradebook through nbgrader
+    (this process's :class:`~autograder.staff.writer.Writer`); '' or the error."""
+    return grade_one(student, root, week_id, limits) or _writer(root, week_id).store(student)
+
+
+def _writer(root, week_id):
+    """This process's writer of ``week_id`` in course ``root`` (made on first use: a forked
+    worker makes its own, with its own database connections)."""
+    from .writer import Writer
+
+    key = (os.getpid(), root, week_id)
+    if key not in _WRITERS:
+        _WRITERS[key] = Writer(CourseFolder(root), week_id)
+    return _WRITERS[key]
+
+
+_WRITERS = {}  # (pid, course root, week) -> Writer
+
+
 def is_done(folder, week_id, student):
     """Graded and stored, and not handed in again since (nbgrader's own rule on timestamps)."""
     stored = store.load(folder.results(week_id), student)
@@ -200,8 +224,8 @@ def _timestamp(directory):
 
 
 class grade_lock:
-    """An exclusive lock on the course's grading (``.dlkit/grade.lock``): one writer of the
-    gradebook at a time. ``wait``: block until it is free (the instant-feedback service,
+    """An exclusive lock on the course's grading (``.dlkit/grade.lock``): one ``grade`` (or one
+    submission of ``dlkit serve``) storing in the gradebook at a time. ``wait``: block until it is free (the instant-feedback service,
     between two of its submissions), else raise :class:`Busy` at once."""
 
     def __init__(self, folder, wait=False):

@@ -1,20 +1,24 @@
-"""The one gradebook writer: nbgrader's own autograde pipeline, in this process.
+"""The gradebook writer: nbgrader's own autograde pipeline, for one student at a time.
 
-Parallel grading (:mod:`autograder.staff.grade`) splits the work in two:
+Parallel grading (:mod:`autograder.staff.grade`) does two things per submission:
 
-* grading workers (processes) each run :func:`autograder.grading.grade.grade_notebook`
-  on a submission and keep the result on disk (:mod:`autograder.grading.store`);
-* this writer, alone, runs ``nbgrader autograde`` for one student at a
-  time through :class:`nbgrader.apps.NbGraderAPI`, with the course's own
-  preprocessor pipeline except that the kit's grading step is
+* a grading worker (a process) runs :func:`autograder.grading.grade.grade_notebook`
+  on it and keeps the result on disk (:mod:`autograder.grading.store`);
+* a writer runs ``nbgrader autograde`` for that student through
+  :class:`nbgrader.apps.NbGraderAPI`, with the course's own preprocessor
+  pipeline except that the kit's grading step is
   :class:`~autograder.nbgrader_plugins.worker_results.GradeFromWorkerResults`:
   it takes the worker's result when the key of the notebook nbgrader hands
   it matches, and grades it itself otherwise.
 
-Only one process ever writes the gradebook (SQLite, or the database the
-course's ``CourseDirectory.db_url`` names), so there is no "database is
-locked" with SQLite, and each student's rows are written by nbgrader's own
-``SaveAutoGrades`` and ``AssignLatePenalties``, exactly as a plain
+Each local grading worker has a writer and stores what it graded, so
+several write the gradebook (SQLite, or the database the course's
+``CourseDirectory.db_url`` names) at once, each for its own students; their
+transactions take turns. With SQLite that is the database's lock, waited
+for (Python's sqlite3 begins a transaction only at its first write, so
+no transaction holds a read lock it must then upgrade, and two writers
+cannot deadlock: one waits). Each student's rows are written by nbgrader's
+own ``SaveAutoGrades`` and ``AssignLatePenalties``, exactly as a plain
 ``nbgrader autograde`` would write them.
 """
 
@@ -79,7 +83,7 @@ def api(folder, config):
 
 
 class Writer:
-    """Stores submissions in the gradebook, one at a time, through nbgrader."""
+    """Stores submissions in the gradebook, one at a time, through nbgrader (one per process)."""
 
     def __init__(self, folder, week_id):
         self.week_id = week_id
