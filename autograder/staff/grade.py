@@ -90,7 +90,8 @@ def grade_week(folder, week_id, jobs=None, force=False, progress=True, feedback=
         todo = [s for s in students if force or not is_done(folder, week_id, s)]
         run.skipped = [s for s in students if s not in todo]
         limits = limits_for(folder.config)
-        writer = Writer(folder, week_id) if todo and cluster else None  # local workers store their own
+        # made here even when local workers store their own: a course whose pipeline is not the kit's fails now
+        writer = Writer(folder, week_id) if todo else None
         started = time.monotonic()
         bar = tqdm(total=len(todo), desc=f"grading {week_id}", unit="nb", disable=not (progress and todo),
                    file=sys.stderr, dynamic_ncols=True)
@@ -102,7 +103,7 @@ def grade_week(folder, week_id, jobs=None, force=False, progress=True, feedback=
             for student, error, failure in graded:
                 # a submission whose worker failed is not graded again here, in the writer's process
                 error = error or (f"grading failed: {failure}" if failure else "") or \
-                    (writer.store(student) if writer is not None else "")
+                    (writer.store(student) if cluster else "")
                 if error:
                     run.errors[student] = error
                     _note_error(folder, week_id, student, error)
@@ -225,8 +226,9 @@ def _timestamp(directory):
 
 class grade_lock:
     """An exclusive lock on the course's grading (``.dlkit/grade.lock``): one ``grade`` (or one
-    submission of ``dlkit serve``) storing in the gradebook at a time. ``wait``: block until it is free (the instant-feedback service,
-    between two of its submissions), else raise :class:`Busy` at once."""
+    submission of ``dlkit serve``) storing in the gradebook at a time. ``wait``: block until it
+    is free (the instant-feedback service, between two of its submissions), else raise
+    :class:`Busy` at once."""
 
     def __init__(self, folder, wait=False):
         self.path, self.wait = folder.root / ".dlkit" / "grade.lock", wait
