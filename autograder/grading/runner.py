@@ -219,8 +219,9 @@ class _CollectedSuite:
     collected the suite's modules again for every notebook: a fifth of the
     grader's time on week01. Here that happens once; :meth:`run` runs every
     test through pytest's own protocol (``runtestprotocol``: setup, call,
-    teardown, the same hooks and markers, less the reporting ones), and the last test's
-    teardown tears down every fixture, so no notebook sees another's.
+    teardown, the same hooks and markers, less the reporting ones), and the
+    last test's teardown tears down every fixture, so no notebook sees
+    another's.
     """
 
     def __init__(self, suite_dir, assignment, stamp):

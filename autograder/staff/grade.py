@@ -161,15 +161,15 @@ def grade_one(student, root, week_id, limits):
 def grade_and_store(student, root, week_id, limits):
     """Worker: :func:`grade_one`, then store the result in the gradebook through nbgrader
     (this process's :class:`~autograder.staff.writer.Writer`); '' or the error."""
-    return grade_one(student, root, week_id, limits) or _writer(root, week_id).store(student)
+    return grade_one(student, root, week_id, limits) or writer_for(root, week_id).store(student)
 
 
-def _writer(root, week_id):
+def writer_for(root, week_id):
     """This process's writer of ``week_id`` in course ``root`` (made on first use: a forked
     worker makes its own, with its own database connections)."""
     from .writer import Writer
 
-    key = (os.getpid(), root, week_id)
+    key = (os.getpid(), str(root), week_id)
     if key not in _WRITERS:
         _WRITERS[key] = Writer(CourseFolder(root), week_id)
     return _WRITERS[key]

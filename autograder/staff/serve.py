@@ -45,7 +45,7 @@ from ..grading import grade
 from ..grading import pool as pools
 from ..grading import store
 from . import attempts, inbound, instant_page
-from .grade import grade_lock, grade_one
+from .grade import grade_lock, grade_one, writer_for
 
 _ = texts.domain("staff")
 POLL_SECONDS = 0.25  # between two looks at the inbound folder when it has nothing new
@@ -96,7 +96,7 @@ class Service:
         self.log = log or (lambda line: print(line, flush=True))
         self.ledger = attempts.Ledger(folder)
         self.limits = limits_for(folder.config)
-        self.writers, self.open_weeks, self.pool = {}, {}, None
+        self.open_weeks, self.pool = {}, None
 
     def close(self):
         if self.pool is not None:
@@ -206,7 +206,7 @@ class Service:
         folder, week = self.folder, find_week(submission.week)
         if not error:
             with grade_lock(folder, wait=True):
-                error = self._writer(submission.week).store(submission.student)
+                error = writer_for(self.folder.root, submission.week).store(submission.student)
         stored = store.load(folder.results(submission.week), submission.student)
         result = stored.result if stored is not None else None
         lang = folder.table.language
@@ -256,13 +256,6 @@ class Service:
     def _local(moment, entry):
         """``moment`` in the course's time zone (that of the week's due date), for students to read."""
         return moment.astimezone(entry.due.tzinfo if entry.due is not None else dt.timezone.utc)
-
-    def _writer(self, week_id):
-        from .writer import Writer
-
-        if week_id not in self.writers:
-            self.writers[week_id] = Writer(self.folder, week_id)
-        return self.writers[week_id]
 
 
 def _line(submission, seen, what):
