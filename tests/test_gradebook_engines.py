@@ -1,6 +1,7 @@
 """nbgrader's Gradebooks of one database share an engine in a process, and never across a fork."""
 
 import os
+import sqlite3
 
 from nbgrader.api import Gradebook
 
@@ -61,3 +62,39 @@ def test_a_gradebooks_tables_are_checked_once_until_it_is_made_again(tmp_path, m
         with Gradebook(url, "course") as gb:
             assert [s.id for s in gb.students] == ["bob"]
     assert len(checks) == 3
+
+
+def test_a_local_gradebook_goes_write_ahead_and_readers_do_not_hold_up_a_commit(tmp_path):
+    gradebook_engines.share()
+    path = tmp_path / "gradebook.db"
+    url = f"sqlite:///{path}"
+    with Gradebook(url, "course") as gb:
+        gb.update_or_create_student("alice")
+    assert gradebook_engines.write_ahead(url)
+    reader = sqlite3.connect(path, timeout=0)
+    reader.execute("BEGIN")  # a reader in the middle of its reads
+    assert reader.execute("SELECT id FROM student").fetchall() == [("alice",)]
+    writer = sqlite3.connect(path, timeout=0)  # it would fail at once if it had to wait
+    writer.execute("INSERT INTO student (id) VALUES ('bob')")
+    writer.commit()
+    reader.rollback()
+    with Gradebook(url, "course") as gb:  # nbgrader reads the file as before
+        assert sorted(s.id for s in gb.students) == ["alice", "bob"]
+    reader.close(), writer.close()
+
+
+def test_only_a_sqlite_file_on_a_local_filesystem_changes_mode(tmp_path, monkeypatch):
+    path = tmp_path / "gradebook.db"
+    sqlite3.connect(path).close()
+    assert not gradebook_engines.write_ahead("postgresql://kit@localhost/gradebook")
+    assert not gradebook_engines.write_ahead(f"sqlite:///{tmp_path / 'missing.db'}")
+    assert not (tmp_path / "missing.db").exists()
+    monkeypatch.setattr(gradebook_engines, "filesystem_of", lambda path: "nfs4")
+    assert not gradebook_engines.write_ahead(f"sqlite:///{path}")
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+
+
+def test_the_filesystem_of_a_path_is_its_deepest_mount():
+    assert gradebook_engines.filesystem_of("/proc/self/status") == "proc"
+    assert gradebook_engines.filesystem_of("/") not in ("", "proc")

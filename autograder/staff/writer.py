@@ -17,7 +17,9 @@ several write the gradebook (SQLite, or the database the course's
 transactions take turns. With SQLite that is the database's lock, waited
 for (Python's sqlite3 begins a transaction only at its first write, so
 no transaction holds a read lock it must then upgrade, and two writers
-cannot deadlock: one waits). Each student's rows are written by nbgrader's
+cannot deadlock: one waits); a writer puts a local gradebook in SQLite's
+write-ahead-log mode, where readers and a writer do not wait for each
+other (:func:`autograder.course.gradebook_engines.write_ahead`). Each student's rows are written by nbgrader's
 own ``SaveAutoGrades`` and ``AssignLatePenalties``, exactly as a plain
 ``nbgrader autograde`` would write them.
 """
@@ -87,6 +89,7 @@ class Writer:
 
     def __init__(self, folder, week_id):
         self.week_id = week_id
+        gradebook_engines.write_ahead(folder.db_url)  # writers in several processes: see there
         self.api = api(folder, writer_config(folder.config, folder.results(week_id)))
 
     def store(self, student):
