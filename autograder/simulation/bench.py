@@ -210,6 +210,7 @@ def time_kit(template, root, week, jobs, plain_scores, kinds, out, rounds=KIT_RO
                                                 kinds)
             failures += [f"{label}: {d}" for d in disagreements]
     rows = [(kit_label(*run), key) for run, key in distinct.items()]
+    failures = list(dict.fromkeys(failures))  # a disagreement of every round, once
     return {key: statistics.median(by_run[run]) for key, run in runs.items()}, rows, stricter, failures
 
 
