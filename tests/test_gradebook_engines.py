@@ -80,7 +80,8 @@ def test_a_local_gradebook_goes_write_ahead_and_readers_do_not_hold_up_a_commit(
     reader.rollback()
     with Gradebook(url, "course") as gb:  # nbgrader reads the file as before
         assert sorted(s.id for s in gb.students) == ["alice", "bob"]
-    reader.close(), writer.close()
+    reader.close()
+    writer.close()
 
 
 def test_only_a_sqlite_file_on_a_local_filesystem_changes_mode(tmp_path, monkeypatch):

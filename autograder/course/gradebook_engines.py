@@ -148,7 +148,7 @@ def _sqlite_path(url):
     """The file of a SQLite URL ("sqlite:///x.db"), None for any other database."""
     try:
         parsed = make_url(url)
-    except (ArgumentError, TypeError, AttributeError):  # not a URL (None, say)
+    except ArgumentError:  # not a URL (None, say)
         return None
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None

@@ -19,9 +19,10 @@ for (Python's sqlite3 begins a transaction only at its first write, so
 no transaction holds a read lock it must then upgrade, and two writers
 cannot deadlock: one waits); a writer puts a local gradebook in SQLite's
 write-ahead-log mode, where readers and a writer do not wait for each
-other (:func:`autograder.course.gradebook_engines.write_ahead`). Each student's rows are written by nbgrader's
-own ``SaveAutoGrades`` and ``AssignLatePenalties``, exactly as a plain
-``nbgrader autograde`` would write them.
+other (:func:`autograder.course.gradebook_engines.write_ahead`). Each
+student's rows are written by nbgrader's own ``SaveAutoGrades`` and
+``AssignLatePenalties``, exactly as a plain ``nbgrader autograde`` would
+write them.
 """
 
 import contextlib
