@@ -1,9 +1,11 @@
-"""nbgrader's Gradebooks of one database share an engine in a process, and never across a fork."""
+"""nbgrader's Gradebooks of one database share an engine and its connection in a process, and
+never across a fork."""
 
 import os
 import sqlite3
 
 from nbgrader.api import Gradebook
+from sqlalchemy import event
 
 from autograder.course import gradebook_engines
 
@@ -41,6 +43,49 @@ def test_a_forked_process_makes_its_own_engine(tmp_path):
     assert said == b"own"
     with Gradebook(url, "course") as gb:
         assert [s.id for s in gb.students] == ["bob"]
+
+
+def test_the_next_gradebook_takes_the_connection_the_last_one_closed(tmp_path):
+    gradebook_engines.share()
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with Gradebook(url, "course") as gb:
+        gb.update_or_create_student("alice")
+        connects = []
+        event.listen(gb.engine, "connect", lambda *args: connects.append(1))
+    for name in ("bob", "carol"):
+        with Gradebook(url, "course") as gb:
+            gb.update_or_create_student(name)
+    assert connects == []
+    with Gradebook(url, "course") as gb:
+        assert sorted(s.id for s in gb.students) == ["alice", "bob", "carol"]
+
+
+def test_a_forked_process_inherits_no_open_gradebook(tmp_path):
+    gradebook_engines.share()
+    path = tmp_path / "gradebook.db"
+    url = f"sqlite:///{path}"
+    with Gradebook(url, "course") as gb:
+        gb.update_or_create_student("alice")
+    assert _open_files(path)  # pooled, in this process
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        try:
+            os.write(write, b"inherited" if _open_files(path) else b"none")
+        finally:
+            os._exit(0)
+    os.close(write)
+    said = os.read(read, 16)
+    os.waitpid(child, 0)
+    assert said == b"none"
+    with Gradebook(url, "course") as gb:  # the engine goes on, with a new connection
+        assert [s.id for s in gb.students] == ["alice"]
+
+
+def _open_files(path):
+    """This process's descriptors of the file ``path``."""
+    fds = "/proc/self/fd"
+    return [fd for fd in os.listdir(fds) if os.path.realpath(os.path.join(fds, fd)) == os.path.realpath(path)]
 
 
 def test_a_gradebooks_tables_are_checked_once_until_it_is_made_again(tmp_path, monkeypatch):

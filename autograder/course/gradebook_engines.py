@@ -10,10 +10,18 @@ part of grading that runs serially.
 
 After :func:`share`, the Gradebooks of this process reuse one engine per
 database URL: the same SQL and the same rows, each query compiled once.
-Closing a Gradebook still closes its connections (nbgrader calls
-``engine.dispose()``; the engine stays usable, with a fresh pool), and a
-process forked from this one makes engines of its own, since an engine's
-connections must never cross a fork.
+Closing a Gradebook (nbgrader calls ``engine.dispose()``) returns its
+connection to the engine's pool, where the next Gradebook finds it: a new
+SQLite connection reads the schema again, and closing the last one
+checkpoints the log, a fifth of a submission's storing (a server's, a
+network round trip and a login each). A pooled SQLite connection is used
+again only while the file is the one it opened (not removed, made again or
+emptied since); a server's is pinged first. A process forked from this one
+makes engines of its own, since an engine's connections must never cross a
+fork: this process's pooled connections are closed before every fork, so
+that no child ever holds (and, freeing it, closes) a descriptor of a
+SQLite file it writes through its own (which would drop the child's locks
+on that file: SQLite's locks are per process).
 
 Each Gradebook also lists the database's tables and asks for each of
 nbgrader's whether it exists (creating what is missing): half of opening
@@ -40,8 +48,9 @@ import sqlite3
 import threading
 
 import nbgrader.api
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 
 KEPT = 32  # engines kept per process (a test run opens hundreds of course folders)
 
@@ -68,13 +77,45 @@ def shared_engine(url, **options):
     """The engine this process made for ``url`` with ``options``, made on first use."""
     key = (os.getpid(), str(url), tuple(sorted(options.items())))
     with _lock:
-        engine = _engines.pop(key, None) or _made(url, **options)
+        engine = _engines.pop(key, None) or _keeping_connections(url, **options)
         _engines[key] = engine
         while len(_engines) > KEPT:
             _key, old = _engines.popitem(last=False)
             if _key[0] == os.getpid():
-                old.dispose()
+                _close_connections(old)
     return engine
+
+
+def _keeping_connections(url, **options):
+    """A new engine whose ``dispose()`` keeps its pooled connections (see above)."""
+    sqlite = _sqlite_path(url) is not None
+    engine = _made(url, **options) if sqlite else _made(url, pool_pre_ping=True, **options)
+    engine.dispose = lambda close=True: None  # nbgrader's Gradebook.close: the connection stays pooled
+    if sqlite:
+        @event.listens_for(engine, "connect")
+        def remember_file(connection, record):
+            record.info["file"] = _sqlite_file(engine)
+
+        @event.listens_for(engine, "checkout")
+        def same_file(connection, record, proxy):
+            if record.info.get("file") != _sqlite_file(engine):
+                raise DisconnectionError("the gradebook file was removed or made again")  # the pool reconnects
+    return engine
+
+
+def _close_connections(engine):
+    type(engine).dispose(engine)
+
+
+def close_pooled() -> None:
+    """Close this process's pooled connections (the engines stay usable, with fresh pools)."""
+    with _lock:
+        for (pid, *_), engine in _engines.items():
+            if pid == os.getpid():
+                _close_connections(engine)
+
+
+os.register_at_fork(before=close_pooled)
 
 
 class _Complete:
