@@ -7,8 +7,9 @@ and ``export`` show).
 
 import dataclasses
 
-from nbgrader.api import (Assignment, Grade, GradeCell, Gradebook, MissingEntry, Notebook, Student,
-                          SubmittedAssignment, SubmittedNotebook)
+from nbgrader.api import (Assignment, Grade, GradeCell, Gradebook, Notebook, Student, SubmittedAssignment,
+                          SubmittedNotebook)
+from sqlalchemy.orm import contains_eager, joinedload, undefer
 
 
 @dataclasses.dataclass
@@ -24,18 +25,21 @@ class Submission:
 
 
 def submissions(folder, week_id):
-    """``{student: Submission}`` of ``week_id`` in the gradebook."""
-    found = {}
+    """``{student: Submission}`` of ``week_id`` in the gradebook.
+
+    One query: nbgrader's submission objects with their scores (SQL it computes on
+    demand), student and assignment loaded with them; read one attribute at a time
+    they cost four queries a student (0.3 s of each report of 100)."""
     with Gradebook(folder.db_url, folder.course_id) as gb:
-        try:
-            assignment = gb.find_assignment(week_id)
-        except MissingEntry:
-            return {}
-        for sub in assignment.submissions:
-            found[sub.student.id] = Submission(sub.student.id, float(sub.score), float(sub.max_score),
-                                               sub.timestamp, float(sub.total_seconds_late),
-                                               float(sub.late_submission_penalty or 0))
-    return found
+        subs = (gb.db.query(SubmittedAssignment)
+                .join(SubmittedAssignment.assignment).filter(Assignment.name == week_id)
+                .options(contains_eager(SubmittedAssignment.assignment), joinedload(SubmittedAssignment.student),
+                         *(undefer(column) for column in (SubmittedAssignment.score, SubmittedAssignment.max_score,
+                                                          SubmittedAssignment.late_submission_penalty)))
+                .all())
+        return {sub.student.id: Submission(sub.student.id, float(sub.score), float(sub.max_score), sub.timestamp,
+                                           float(sub.total_seconds_late), float(sub.late_submission_penalty or 0))
+                for sub in subs}
 
 
 def cell_scores(db_url, assignment, notebook):
