@@ -1,6 +1,6 @@
 """The kit's packages are layered: imports point one way, and no module imports itself back.
 
-From the ground up: ``errors`` and ``texts``; ``course`` and ``sandbox``; ``checks``;
+From the ground up: ``errors``, ``texts`` and ``process_end``; ``course`` and ``sandbox``; ``checks``;
 ``grading``; ``authoring`` and ``nbgrader_plugins``; ``staff``;
 ``simulation``; the command line. A package may import its own modules and
 any lower layer, never a higher one or a sibling on its own floor. Every
@@ -15,7 +15,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "autograder"
 
 LAYERS = {
-    "errors": 0, "texts": 0,
+    "errors": 0, "texts": 0, "process_end": 0,
     "course": 1, "sandbox": 1,
     "checks": 2,
     "grading": 3,

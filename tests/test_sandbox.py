@@ -1,8 +1,10 @@
 """The student process: isolation, limits, and plain data only."""
 
 import contextlib
+import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 
 import numpy as np
@@ -291,3 +293,19 @@ def test_a_sandbox_started_early_serves_the_submission_loaded_later(tmp_path):
     looks = "import os, sys\ndef look():\n    return [sorted(os.listdir('.')), 'matplotlib' in sys.modules]\n"
     with StudentProcess([{"name": "c", "source": looks}], limits=early, zygote=sandbox) as p:
         assert p.call("look") == [["data.txt"], True]
+
+
+def _sandbox_of_this_worker(_item):
+    from autograder.sandbox import warm
+
+    warm.start(QUICK)
+    return str(warm.sandbox_for(QUICK, []).workspace.parent)
+
+
+def test_a_grading_workers_sandbox_goes_with_the_worker():
+    from autograder.grading import pool
+    from autograder.sandbox import warm  # noqa: F401 (imported before the worker is forked, as grading does)
+
+    (_, workspace, error), = pool.each(_sandbox_of_this_worker, ["a submission"], jobs=1)
+    assert not error and workspace.startswith(tempfile.gettempdir())
+    assert not os.path.exists(workspace)  # the pool has ended, and its worker with it

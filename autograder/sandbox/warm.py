@@ -8,13 +8,12 @@ after the zygote has ended the last session and removed what it left.
 A forked process never uses its parent's sandbox.
 """
 
-import atexit
-import multiprocessing.util
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
+from ..process_end import at_end
 from .limits import Limits
 from .zygote import Zygote
 
@@ -46,6 +45,7 @@ def _sandbox(limits):
             del _sandboxes[old]  # a parent's, inherited by fork: not ours to use or to stop
         workspace = Path(tempfile.mkdtemp(prefix="dlkit-sandbox-")) / "work"
         zygote = _sandboxes[key] = Zygote(workspace, limits)
+        at_end(close_all)
     return zygote
 
 
@@ -56,7 +56,3 @@ def close_all() -> None:
             shutil.rmtree(zygote.workspace.parent, ignore_errors=True)
             del _sandboxes[key]
 
-
-atexit.register(close_all)
-# a pool worker ends without atexit: multiprocessing runs its finalizers instead
-multiprocessing.util.Finalize(None, close_all, exitpriority=10)
