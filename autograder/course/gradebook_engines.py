@@ -13,15 +13,16 @@ database URL: the same SQL and the same rows, each query compiled once.
 Closing a Gradebook (nbgrader calls ``engine.dispose()``) returns its
 connection to the engine's pool, where the next Gradebook finds it: a new
 SQLite connection reads the schema again, and closing the last one
-checkpoints the log, a fifth of a submission's storing (a server's, a
-network round trip and a login each). A pooled SQLite connection is used
-again only while the file is the one it opened (not removed, made again or
-emptied since); a server's is pinged first. A process forked from this one
-makes engines of its own, since an engine's connections must never cross a
-fork: this process's pooled connections are closed before every fork, so
-that no child ever holds (and, freeing it, closes) a descriptor of a
-SQLite file it writes through its own (which would drop the child's locks
-on that file: SQLite's locks are per process).
+checkpoints the log, a fifth of a submission's storing (to a database
+server, each new connection is a network round trip and a login). A pooled
+SQLite connection is used again only while the file is the one it opened
+(not removed, made again or emptied since); a server's is pinged first.
+The pooled connections are closed when the process ends (the last one to
+close a SQLite file folds its log back in) and before every fork: a process
+forked from this one makes engines of its own, since an engine's
+connections must never cross a fork, and no child may hold (and, freeing
+it, close) a descriptor of a SQLite file it writes through its own, which
+would drop the child's locks on that file (SQLite's locks are per process).
 
 Each Gradebook also lists the database's tables and asks for each of
 nbgrader's whether it exists (creating what is missing): half of opening
@@ -51,6 +52,8 @@ import nbgrader.api
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError
+
+from ..process_end import at_end
 
 KEPT = 32  # engines kept per process (a test run opens hundreds of course folders)
 
@@ -91,6 +94,7 @@ def _keeping_connections(url, **options):
     sqlite = _sqlite_path(url) is not None
     engine = _made(url, **options) if sqlite else _made(url, pool_pre_ping=True, **options)
     engine.dispose = lambda close=True: None  # nbgrader's Gradebook.close: the connection stays pooled
+    at_end(close_pooled)
     if sqlite:
         @event.listens_for(engine, "connect")
         def remember_file(connection, record):
