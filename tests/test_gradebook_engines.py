@@ -28,19 +28,13 @@ def test_a_forked_process_makes_its_own_engine(tmp_path):
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     with Gradebook(url, "course") as gb:
         parents = id(gb.engine)
-    read, write = os.pipe()
-    child = os.fork()
-    if child == 0:  # the child says whether it got its parent's engine, and adds a student
-        try:
-            with Gradebook(url, "course") as gb:
-                gb.update_or_create_student("bob")
-                os.write(write, b"shared" if id(gb.engine) == parents else b"own")
-        finally:
-            os._exit(0)
-    os.close(write)
-    said = os.read(read, 16)
-    os.waitpid(child, 0)
-    assert said == b"own"
+
+    def child():  # says whether it got its parent's engine, and adds a student
+        with Gradebook(url, "course") as gb:
+            gb.update_or_create_student("bob")
+            return b"shared" if id(gb.engine) == parents else b"own"
+
+    assert _said_by_a_forked_process(child) == b"own"
     with Gradebook(url, "course") as gb:
         assert [s.id for s in gb.students] == ["bob"]
 
@@ -61,25 +55,37 @@ def test_the_next_gradebook_takes_the_connection_the_last_one_closed(tmp_path):
 
 
 def test_a_forked_process_inherits_no_open_gradebook(tmp_path):
+    path, url = _gradebook_of_alice(tmp_path)
+    assert _open_files(path)  # pooled, in this process
+    assert _said_by_a_forked_process(lambda: b"inherited" if _open_files(path) else b"none") == b"none"
+    with Gradebook(url, "course") as gb:  # the engine goes on, with a new connection
+        assert [s.id for s in gb.students] == ["alice"]
+
+
+def _gradebook_of_alice(tmp_path):
+    """``(path, url)`` of a new SQLite gradebook with one student, written through a shared engine."""
     gradebook_engines.share()
     path = tmp_path / "gradebook.db"
     url = f"sqlite:///{path}"
     with Gradebook(url, "course") as gb:
         gb.update_or_create_student("alice")
-    assert _open_files(path)  # pooled, in this process
+    return path, url
+
+
+def _said_by_a_forked_process(say):
+    """What ``say()`` (bytes) returns in a process forked from this one."""
     read, write = os.pipe()
     child = os.fork()
     if child == 0:
         try:
-            os.write(write, b"inherited" if _open_files(path) else b"none")
+            os.write(write, say())
         finally:
             os._exit(0)
     os.close(write)
-    said = os.read(read, 16)
+    said = os.read(read, 64)
     os.waitpid(child, 0)
-    assert said == b"none"
-    with Gradebook(url, "course") as gb:  # the engine goes on, with a new connection
-        assert [s.id for s in gb.students] == ["alice"]
+    os.close(read)
+    return said
 
 
 def _open_files(path):
@@ -110,11 +116,7 @@ def test_a_gradebooks_tables_are_checked_once_until_it_is_made_again(tmp_path, m
 
 
 def test_a_local_gradebook_goes_write_ahead_and_readers_do_not_hold_up_a_commit(tmp_path):
-    gradebook_engines.share()
-    path = tmp_path / "gradebook.db"
-    url = f"sqlite:///{path}"
-    with Gradebook(url, "course") as gb:
-        gb.update_or_create_student("alice")
+    path, url = _gradebook_of_alice(tmp_path)
     assert gradebook_engines.write_ahead(url)
     reader = sqlite3.connect(path, timeout=0)
     reader.execute("BEGIN")  # a reader in the middle of its reads
