@@ -16,8 +16,8 @@ _registered = set()  # (pid, cleanup) already registered
 
 
 def at_end(cleanup) -> None:
-    """Call ``cleanup()`` when this process ends, however it is a process (it may run twice:
-    it must do nothing the second time)."""
+    """Call ``cleanup()`` when this process ends, whether it exits as a program or as a
+    multiprocessing worker (it may run twice: it must do nothing the second time)."""
     key = (os.getpid(), cleanup)
     if key in _registered:
         return
