@@ -107,6 +107,9 @@ def test_parallel_gradebook_equals_plain_nbgrader_autograde(graded, plain):
     notebook = weeks.week(WEEK).notebook
     assert cell_scores(folder.db_url, WEEK, notebook) == cell_scores(plain.db_url, WEEK, notebook)
     assert _rows(folder) == _rows(plain)
+    # what Formgrader shows beside each answer: "No response." where it was left as released
+    assert _comments(folder) == _comments(plain)
+    assert _comments(folder)["blank", "sigmoid"] == "No response."
 
 
 def test_no_lost_or_duplicated_rows(graded):
@@ -317,6 +320,16 @@ def test_lms_download_is_collected_by_its_file_names(tmp_path, graded):
 def _rows(folder):
     """``{student: (score, late penalty, seconds late)}`` of the week, from nbgrader's gradebook."""
     return {s: (sub.score, sub.late_penalty, sub.seconds_late) for s, sub in submissions(folder, WEEK).items()}
+
+
+def _comments(folder):
+    """``{(student, answer cell): nbgrader's automatic comment}`` of the week."""
+    con = sqlite3.connect(folder.root / "gradebook.db")
+    rows = con.execute("select s.student_id, b.name, c.auto_comment from comment c"
+                       " join base_cell b on b.id = c.cell_id join submitted_notebook n on n.id = c.notebook_id"
+                       " join submitted_assignment s on s.id = n.assignment_id").fetchall()
+    con.close()
+    return {(student, cell): text for student, cell, text in rows}
 
 
 def _assert_no_hidden_test_text(text):

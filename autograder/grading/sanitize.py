@@ -9,7 +9,10 @@ with it on damaged notebooks (a deleted test cell, a solution cell turned
 into markdown, duplicated cells...), this runs *the same nbgrader
 preprocessors*, with the course's ``nbgrader_config.py`` (the kit's by
 default), against a scratch gradebook filled from the week's source
-notebook by nbgrader's own ``SaveCells``.
+notebook by ``generate_assignment``'s own steps up to its ``SaveCells``:
+the cells stored as the course's gradebook stores them, a solution cell
+with its stub and that stub's checksum (an untouched one is "No response."
+in the gradebook, as nbgrader says).
 """
 
 import copy
@@ -25,8 +28,8 @@ from types import SimpleNamespace
 import nbformat
 import nbgrader
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.converters import Autograde
-from nbgrader.preprocessors import ComputeChecksums, SaveCells, overwritecells, overwritekernelspec
+from nbgrader.converters import Autograde, GenerateAssignment
+from nbgrader.preprocessors import SaveCells, overwritecells, overwritekernelspec
 from traitlets.config.loader import PyFileConfigLoader
 from traitlets.utils.importstring import import_item
 
@@ -60,7 +63,9 @@ def scratch_gradebook(week) -> str:
     published with an atomic rename so parallel graders share it.
     """
     source = week.source_notebook.read_bytes()
-    key = hashlib.sha256(source + nbgrader.__version__.encode()).hexdigest()[:16]
+    steps = storing_steps(kit_config())
+    recipe = repr([steps, kit_config().get("ClearSolutions"), nbgrader.__version__])
+    key = hashlib.sha256(source + recipe.encode()).hexdigest()[:16]
     cached = CACHE / f"{week.id}-{key}.db"
     if not cached.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
@@ -71,12 +76,21 @@ def scratch_gradebook(week) -> str:
                 gb.update_or_create_assignment(week.id)
             resources = _resources(week, db_url, student=None)
             nb = nbformat.reads(source.decode("utf-8"), as_version=4)
-            for step in (ComputeChecksums, SaveCells):
+            for step in steps:
                 nb, resources = step(config=kit_config()).preprocess(nb, resources)
             os.replace(folder / "gradebook.db", cached)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     return f"sqlite:///{cached}"
+
+
+def storing_steps(config) -> list:
+    """The classes of ``generate_assignment``'s steps with ``config``, up to the one that stores
+    the source cells in the gradebook (``SaveCells``)."""
+    names = (config.GenerateAssignment.preprocessors if "preprocessors" in config.GenerateAssignment
+             else GenerateAssignment.preprocessors.default())
+    steps = [import_item(step) if isinstance(step, str) else step for step in names]
+    return steps[:steps.index(SaveCells) + 1]
 
 
 def sanitize(nb, week, student: str | None, config=None):
