@@ -5,7 +5,7 @@ import os
 import sqlite3
 
 from nbgrader.api import Gradebook
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from autograder.course import gradebook_engines
 
@@ -129,6 +129,26 @@ def test_a_local_gradebook_goes_write_ahead_and_readers_do_not_hold_up_a_commit(
         assert sorted(s.id for s in gb.students) == ["alice", "bob"]
     reader.close()
     writer.close()
+
+
+def test_commits_skip_the_disk_sync_only_where_the_log_keeps_the_file_whole(tmp_path):
+    """A write-ahead-logged gradebook syncs at checkpoints (SQLite's NORMAL); one in the
+    default journal mode, where that could corrupt it at a power cut, keeps syncing every commit."""
+    def sync_level(url):
+        gradebook_engines.close_pooled()  # the next connection is a new one
+        with Gradebook(url, "course") as gb:
+            return gb.db.execute(text("PRAGMA synchronous")).scalar()
+
+    (tmp_path / "journal").mkdir()
+    (tmp_path / "log").mkdir()
+    _, url = _gradebook_of_alice(tmp_path / "journal")
+    assert sync_level(url) == 2  # FULL, SQLite's default
+    logged, url = _gradebook_of_alice(tmp_path / "log")
+    assert gradebook_engines.write_ahead(url)
+    assert sync_level(url) == 1  # NORMAL
+    with Gradebook(url, "course") as gb:  # what it commits is there for every other reader
+        gb.update_or_create_student("bob")
+    assert sqlite3.connect(logged).execute("SELECT count(*) FROM student").fetchone() == (2,)
 
 
 def test_only_a_sqlite_file_on_a_local_filesystem_changes_mode(tmp_path, monkeypatch):
