@@ -22,6 +22,7 @@ import zipfile
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
+from nbgrader.preprocessors import SaveAutoGrades
 from nbgrader.utils import parse_utc
 
 from autograder.authoring.gate import GateReport
@@ -29,6 +30,7 @@ from autograder.course import calendar, weeks
 from autograder.course.calendar import TooEarly
 from autograder.course.folder import CourseFolder, create
 from autograder.course.nbgrader_cli import environment, nbgrader
+from autograder.nbgrader_plugins.manual_grades import SaveAutoGradesKeepingReviews
 from autograder.simulation import classroom, cohort
 from autograder.staff import exchange, writer
 from autograder.staff.grade import Busy, grade_lock, grade_week
@@ -263,6 +265,37 @@ def test_a_reviewed_manual_grade_survives_a_forced_regrade(graded, tmp_path):
         assert grade.manual_score == 0.25 and not grade.needs_manual_grade
     summary = (folder.feedback(late, WEEK) / "summary.txt").read_text(encoding="utf-8")
     assert "relu: 0.25 / 1" in summary
+
+
+def test_the_kits_save_step_writes_the_rows_nbgraders_own_writes(graded, tmp_path):
+    """SaveAutoGradesKeepingReviews reads a notebook's rows once and commits once; every value
+    it writes is the one nbgrader's SaveAutoGrades writes, a manual grade not yet reviewed
+    included (it asks for review, as nbgrader's does)."""
+    folder, _, _, collected, late, _ = graded
+    notebook = weeks.week(WEEK).notebook
+    tables = {}
+    for step in (SaveAutoGrades, SaveAutoGradesKeepingReviews):
+        db = tmp_path / f"{step.__name__}.db"
+        shutil.copy(folder.root / "gradebook.db", db)
+        con = sqlite3.connect(db)  # nothing left of the grading's values: the step writes each one
+        con.execute("update grade set auto_score = 7, needs_manual_grade = 0, manual_score = null")
+        con.execute("update comment set auto_comment = 'stale'")
+        con.execute("update grade set manual_score = 0.5, needs_manual_grade = 1 where id in (select id from grade"
+                    " limit 1)")
+        con.commit()
+        con.close()
+        for student in collected:
+            nb = nbformat.read(folder.autograded(student, WEEK) / f"{notebook}.ipynb", as_version=4)
+            info = {"notebook": notebook, "assignment": WEEK, "student": student, "db_url": f"sqlite:///{db}"}
+            step().preprocess(nb, {"nbgrader": info})
+        con = sqlite3.connect(db)
+        tables[step] = [con.execute(f"select * from {table} order by id").fetchall() for table in ("grade", "comment")]
+        con.close()
+    assert tables[SaveAutoGrades] == tables[SaveAutoGradesKeepingReviews]
+    grades, comments = tables[SaveAutoGrades]
+    assert len(grades) == len(collected) * len(weeks.week(WEEK).test_cells) and comments
+    auto_comments = {row[3] for row in comments}  # id, notebook_id, cell_id, auto_comment, manual_comment
+    assert "No response." in auto_comments and "stale" not in auto_comments
 
 
 @pytest.mark.dates
