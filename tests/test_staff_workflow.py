@@ -271,7 +271,7 @@ def test_the_kits_save_step_writes_the_rows_nbgraders_own_writes(graded, tmp_pat
     """SaveAutoGradesKeepingReviews reads a notebook's rows once and commits once; every value
     it writes is the one nbgrader's SaveAutoGrades writes, a manual grade not yet reviewed
     included (it asks for review, as nbgrader's does)."""
-    folder, _, _, collected, late, _ = graded
+    folder, _, _, collected, _, _ = graded
     notebook = weeks.week(WEEK).notebook
     tables = {}
     for step in (SaveAutoGrades, SaveAutoGradesKeepingReviews):
