@@ -10,7 +10,7 @@ from autograder.simulation import bench, bench_serve
 pytestmark = pytest.mark.slow
 
 FIELDS = ("n", "jobs", "plain_s_per_nb", "plain_noplot_s_per_nb", "kit_grade_s_per_nb", "kit_full_s_per_nb",
-          "kit_grade_jobs1_s_per_nb", *bench.GOALS)
+          "kit_grade_jobs1_s_per_nb", *bench.GOALS, "grade_notebook_s")
 
 
 def test_submissions_mix_right_wrong_and_broken():
@@ -35,6 +35,8 @@ def test_bench_smoke(tmp_path):
     last_round = f"({bench.KIT_ROUNDS} of {bench.KIT_ROUNDS})..."
     assert sum(last_round in line for line in lines) == 2  # each distinct kit run, timed in turns
     assert data["scores_agree"] is True
+    assert set(data["goals_met"]) == {*bench.GOALS, "grade_notebook_s"}
+    assert any(line.startswith("grade_notebook_s: ") and "(goal: at most 1.5 s)" in line for line in lines)
     for label, key in (("plain nbgrader autograde, plot cells removed", "plain_noplot"),
                        ("kit grade --jobs 1 --no-feedback", "kit_grade")):  # the table shows bench.json's figures
         row = [line for line in lines if line.startswith(label)][-1]  # after the progress line

@@ -13,7 +13,8 @@ wrong and broken answers), each command timed as a whole process:
   sandboxed student processes, one gradebook writer), timed without and
   with its extras (feedback, CSV exports, class report), and ``--jobs 1``
   without them for the parallel speed-up: each of these three times, taking
-  turns, the median kept (:data:`KIT_ROUNDS`).
+  turns, the median kept (:data:`KIT_ROUNDS`); and one ``grade-notebook``
+  call on a right submission, as many times, the median kept.
 
 Each run grades its own copy of one course folder. The report (printed,
 and ``bench.json`` in the bench folder) gives seconds per notebook and the
@@ -50,6 +51,7 @@ KIT_METADATA_CHECK = "autograder.nbgrader_plugins.metadata_check.CheckCellMetada
 KIT_ONE_VALIDATION = "c.Exporter.optimistic_validation = True"
 # the performance goals (issue 14), as ratios of one run: "a_vs_b" is b's seconds over a's
 GOALS = {"kit_grade_vs_plain_noplot": 10.0, "kit_full_vs_plain_noplot": 6.0, "kit_grade_vs_jobs1": 1.8}
+GRADE_NOTEBOOK_GOAL_S = 1.5  # and one `grade-notebook` call, in wall seconds, at most
 REPORT = "bench.json"
 # the kit's runs are timed this many times each, taking turns, and the median kept: one run of each
 # on this kind of shared VM varies by 15-50%, more than the goals' margins (plain nbgrader's runs take
@@ -214,18 +216,31 @@ def time_kit(template, root, week, jobs, plain_scores, kinds, out, rounds=KIT_RO
     return {key: statistics.median(by_run[run]) for key, run in runs.items()}, rows, stricter, failures
 
 
-def report(n, jobs, week_id, mix, seconds, stricter, failures):
+def time_grade_notebook(template, week, kinds, out, rounds=KIT_ROUNDS):
+    """Median wall seconds of one ``grade-notebook`` call on a right submission, as a whole process."""
+    student = next(student for student, kind in kinds.items() if kind == "right")
+    path = template.submitted(student, week.id) / f"{week.notebook}.ipynb"
+    out("one grade-notebook call...")
+    command = [sys.executable, "-m", "autograder", "grade-notebook", str(path), "--assignment", week.id,
+               "--student", student]
+    return statistics.median(timed(command, template.root) for _ in range(rounds))
+
+
+def report(n, jobs, week_id, mix, seconds, stricter, failures, one_notebook_s):
     """What ``bench.json`` holds: seconds per notebook of each run (``<key>_s_per_nb``), the
-    ratios (``a_vs_b``: b's seconds over a's), whether each goal is met, the score checks."""
+    ratios (``a_vs_b``: b's seconds over a's), one grade-notebook call's seconds, whether each
+    goal is met, the score checks."""
     figures = {f"{key}_s_per_nb": round(s / n, 3) for key, s in seconds.items()}
     ratio = {"kit_grade_vs_plain": ("plain", "kit_grade"), "kit_full_vs_plain": ("plain", "kit_full"),
              "kit_grade_vs_plain_noplot": ("plain_noplot", "kit_grade"),
              "kit_full_vs_plain_noplot": ("plain_noplot", "kit_full"),
              "kit_grade_vs_jobs1": ("kit_grade_jobs1", "kit_grade")}
     ratios = {name: round(seconds[slow] / seconds[fast], 2) for name, (slow, fast) in ratio.items()}
+    met = {name: ratios[name] >= goal for name, goal in GOALS.items()}
     return {"week": week_id, "n": n, "jobs": jobs, "kit_rounds": KIT_ROUNDS,
-            "mix": mix, **figures, **ratios,
-            "goals": GOALS, "goals_met": {name: ratios[name] >= goal for name, goal in GOALS.items()},
+            "mix": mix, **figures, **ratios, "grade_notebook_s": round(one_notebook_s, 2),
+            "goals": GOALS, "grade_notebook_goal_s": GRADE_NOTEBOOK_GOAL_S,
+            "goals_met": {**met, "grade_notebook_s": one_notebook_s <= GRADE_NOTEBOOK_GOAL_S},
             "scores_agree": not failures, "stricter_cells_of_wrong_answers": stricter}
 
 
@@ -240,6 +255,8 @@ def print_report(data, rows, failures, out):
     for name, goal in data["goals"].items():
         out(f"{name}: {data[name]:.2f}x (goal: at least {goal:g}x): "
             f"{'met' if data['goals_met'][name] else 'NOT met'}")
+    out(f"grade_notebook_s: {data['grade_notebook_s']:.2f} s (goal: at most {data['grade_notebook_goal_s']:g} s): "
+        f"{'met' if data['goals_met']['grade_notebook_s'] else 'NOT met'}")
     out(f"scores: right, blank and broken submissions agree on every cell, and plain nbgrader "
         f"scores the same without the plot cells: {'yes' if data['scores_agree'] else 'NO'}; cells "
         f"of wrong answers the hidden suites marked lower than the public asserts: "
@@ -260,7 +277,9 @@ def run_bench(week_id="week01", n=100, jobs=2, folder="bench-course", out=print)
     out(f"bench: {n} submissions of {week_id} ({', '.join(f'{kind} {count}' for kind, count in mix.items())})")
     seconds, rows, plain_scores, failures = time_plain(template, root, week, out)
     kit_seconds, kit_rows, stricter, kit_failures = time_kit(template, root, week, jobs, plain_scores, kinds, out)
-    data = report(n, jobs, week_id, mix, {**seconds, **kit_seconds}, stricter, failures + kit_failures)
+    one_notebook_s = time_grade_notebook(template, week, kinds, out)
+    data = report(n, jobs, week_id, mix, {**seconds, **kit_seconds}, stricter, failures + kit_failures,
+                  one_notebook_s)
     (root / REPORT).write_text(json.dumps(data, indent=1) + "\n")
     print_report(data, rows + kit_rows, failures + kit_failures, out)
     out(f"\nwritten: {root / REPORT}")
