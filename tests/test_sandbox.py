@@ -6,6 +6,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -293,6 +294,42 @@ def test_a_sandbox_started_early_serves_the_submission_loaded_later(tmp_path):
     looks = "import os, sys\ndef look():\n    return [sorted(os.listdir('.')), 'matplotlib' in sys.modules]\n"
     with StudentProcess([{"name": "c", "source": looks}], limits=early, zygote=sandbox) as p:
         assert p.call("look") == [["data.txt"], True]
+
+
+def test_the_folder_of_a_killed_processs_sandbox_is_removed_by_the_next_sandbox(tmp_path, monkeypatch):
+    """A process killed (SIGKILL) cannot remove its sandbox's folder: the next process that makes
+    one removes it, and never the folder of a process still alive."""
+    from autograder.sandbox import warm
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def claim_in_child(then):
+        """``(pid, folder, pipe)``: a forked process's claimed folder; it ends at once, as a
+        killed process ends (nothing removed), or, ``then="wait"``, when told through the pipe."""
+        reader, writer = os.pipe()
+        go_on, told = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.write(writer, str(warm.claimed_folder()).encode())
+                if then == "wait":
+                    os.read(go_on, 1)
+            finally:
+                os._exit(0)
+        return pid, os.read(reader, 4096).decode(), told
+
+    alive, alive_folder, tell = claim_in_child("wait")
+    try:
+        dead, dead_folder, _ = claim_in_child("die")
+        os.waitpid(dead, 0)
+        assert os.path.isdir(dead_folder) and os.path.isdir(alive_folder)
+        mine = warm.claimed_folder()  # this process's own new sandbox folder: it looks first
+        assert not os.path.exists(dead_folder) and os.path.isdir(alive_folder)
+        assert warm.remove_unclaimed() == []  # neither the live process's nor this one's
+    finally:
+        os.write(tell, b"x")
+        os.waitpid(alive, 0)
+    assert warm.remove_unclaimed() == [Path(alive_folder)] and mine.is_dir()
 
 
 def _sandbox_of_this_worker(_item):

@@ -6,8 +6,17 @@ grading process grades: :func:`sandbox_for` loads the next submission's
 files into its workspace (:meth:`~autograder.sandbox.zygote.Zygote.load`)
 after the zygote has ended the last session and removed what it left.
 A forked process never uses its parent's sandbox.
+
+A process removes its sandbox's folder when it ends, unless it is killed
+(SIGKILL, the OS out of memory). So each folder holds a claim, a file its
+process keeps locked (``flock``) as long as it lives, and before making a
+folder a process removes every other whose claim it can lock: their
+processes are gone, wherever they ran (the lock is the file's, not a PID,
+which another process or container may have taken since). A folder whose
+claim is not there yet is being made, and left alone.
 """
 
+import fcntl
 import os
 import shutil
 import tempfile
@@ -18,6 +27,9 @@ from .limits import Limits
 from .zygote import Zygote
 
 _sandboxes = {}  # (pid, limits) -> Zygote
+_claims = {}  # sandbox folder -> this process's open, locked claim file in it
+PREFIX = "dlkit-sandbox-"
+CLAIM = "claim"
 
 
 def sandbox_for(limits: Limits, sources, preload=()) -> Zygote:
@@ -43,7 +55,7 @@ def _sandbox(limits):
     if zygote is None:
         for old in [k for k in _sandboxes if k[0] != os.getpid()]:
             del _sandboxes[old]  # a parent's, inherited by fork: not ours to use or to stop
-        workspace = Path(tempfile.mkdtemp(prefix="dlkit-sandbox-")) / "work"
+        workspace = claimed_folder() / "work"
         zygote = _sandboxes[key] = Zygote(workspace, limits)
         at_end(close_all)
     return zygote
@@ -54,5 +66,39 @@ def close_all() -> None:
         if key[0] == os.getpid():
             zygote.close()
             shutil.rmtree(zygote.workspace.parent, ignore_errors=True)
+            claim = _claims.pop(zygote.workspace.parent, None)
+            if claim is not None:
+                claim.close()
             del _sandboxes[key]
+
+
+def claimed_folder() -> Path:
+    """A new sandbox folder in the temp folder, claimed by this process (see above), once the
+    folders of processes that ended without removing theirs are removed."""
+    remove_unclaimed()
+    folder = Path(tempfile.mkdtemp(prefix=PREFIX))
+    claim = open(folder / f".{CLAIM}", "w")  # locked before it is where others look for it
+    fcntl.flock(claim, fcntl.LOCK_EX)
+    os.rename(folder / f".{CLAIM}", folder / CLAIM)
+    _claims[folder] = claim
+    return folder
+
+
+def remove_unclaimed(parent=None) -> list:
+    """Remove the sandbox folders in ``parent`` (the temp folder) whose process is gone; returns them."""
+    removed = []
+    for folder in sorted(Path(parent or tempfile.gettempdir()).glob(PREFIX + "*")):
+        try:
+            claim = open(folder / CLAIM)
+        except OSError:  # being made, not a sandbox folder, or someone else's
+            continue
+        with claim:
+            try:
+                fcntl.flock(claim, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:  # its process is alive (or another is removing it)
+                continue
+            if folder not in _claims:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed
 
