@@ -59,3 +59,17 @@ def _opened(db_url):
             return gb
     except Exception as exc:  # no such folder: nbgrader's Gradebook tried to open it
         return exc
+
+
+def test_a_course_config_that_keeps_nbgraders_steps_gets_nbgraders_steps():
+    """A config that sets no sanitising or generating steps means nbgrader's defaults (a course
+    folder's own nbgrader_config.py may leave them out)."""
+    from nbgrader.converters import Autograde, GenerateAssignment
+    from nbgrader.preprocessors import SaveCells
+    from traitlets.config import Config
+
+    from autograder.grading.sanitize import sanitize_steps, storing_steps
+
+    assert sanitize_steps(Config()) == Autograde.sanitize_preprocessors.default()
+    defaults = GenerateAssignment.preprocessors.default()
+    assert storing_steps(Config()) == defaults[:defaults.index(SaveCells) + 1]

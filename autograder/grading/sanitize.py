@@ -87,9 +87,7 @@ def scratch_gradebook(week) -> str:
 def storing_steps(config) -> list:
     """The classes of ``generate_assignment``'s steps with ``config``, up to the one that stores
     the source cells in the gradebook (``SaveCells``)."""
-    names = (config.GenerateAssignment.preprocessors if "preprocessors" in config.GenerateAssignment
-             else GenerateAssignment.preprocessors.default())
-    steps = [import_item(step) if isinstance(step, str) else step for step in names]
+    steps = step_classes(_configured(config, GenerateAssignment, "preprocessors"))
     return steps[:steps.index(SaveCells) + 1]
 
 
@@ -190,13 +188,23 @@ def _row(cell, *names):
 
 def sanitize_steps(config) -> list:
     """``Autograde.sanitize_preprocessors`` as ``config`` sets them (names or classes)."""
-    return list(config.Autograde.sanitize_preprocessors if "sanitize_preprocessors" in config.Autograde
-                else Autograde.sanitize_preprocessors.default_value)
+    return _configured(config, Autograde, "sanitize_preprocessors")
 
 
 def sanitizers(config) -> list:
     """The classes of ``config``'s sanitising steps, in order."""
-    return [import_item(step) if isinstance(step, str) else step for step in sanitize_steps(config)]
+    return step_classes(sanitize_steps(config))
+
+
+def step_classes(steps) -> list:
+    """The classes of a list of preprocessors given as import names or classes, in order."""
+    return [import_item(step) if isinstance(step, str) else step for step in steps]
+
+
+def _configured(config, converter, trait) -> list:
+    """``converter``'s list ``trait`` as ``config`` sets it, else nbgrader's default."""
+    section = getattr(config, converter.__name__)
+    return list(section[trait] if trait in section else getattr(converter, trait).default())
 
 
 def _resources(week, db_url, student):

@@ -18,9 +18,9 @@ import os
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import List, Unicode
-from traitlets.utils.importstring import import_item
 
 from ..grading import store
+from ..grading.sanitize import step_classes
 from .hidden_suites import GradeWithHiddenSuites, write_results
 
 
@@ -38,9 +38,8 @@ class TakeWorkerSanitised(NbGraderPreprocessor):
         if stored is not None and stored.sanitised and os.path.isfile(handed_in) \
                 and store.file_digest(handed_in) == stored.handed_in:
             return nbformat.from_dict(stored.sanitised), resources
-        for step in self.steps:
-            nb, resources = (import_item(step) if isinstance(step, str) else step)(
-                config=self.config, parent=self).preprocess(nb, resources)
+        for step in step_classes(self.steps):
+            nb, resources = step(config=self.config, parent=self).preprocess(nb, resources)
         return nb, resources
 
 
